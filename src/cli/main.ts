@@ -1,0 +1,171 @@
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { extname, resolve } from 'node:path';
+import { planConversion, splitByWindow, writePlan } from '../convert.js';
+import { FlashcutError, IoError, UsageError } from '../errors.js';
+import type { OutputFormat } from '../formats/format.js';
+import { formatByName, formatForPath } from '../formats/registry.js';
+import { parseRegion } from '../image/windows.js';
+import { parseAddress, parseNumber } from '../numbers.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { parseCommandLine, type CliArgs } from './options.js';
+import { summaryLines, type WrittenOutput } from './report.js';
+
+/** What the CLI may touch of its surroundings; tests pass their own. */
+export interface CliIo {
+  /** Receives output written with `-o -`. */
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: { write(text: string): unknown };
+  /** Columns for help text. */
+  readonly width: number;
+}
+
+/** Exit codes, as documented in `--help` and the README. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/**
+ * Runs flashcut with `argv` (the arguments after the program name) and returns the exit
+ * code. Never throws and never exits the process: every failure becomes one line on stderr.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let verbose = argv.includes('--verbose') || argv.includes('-v');
+  let input: string | undefined;
+  try {
+    const parsed = await parseCommandLine(argv, packageVersion, io.width);
+    if (parsed.kind === 'print') {
+      io.stdout.write(parsed.text + '\n');
+      return EXIT.ok;
+    }
+    verbose = parsed.args.verbose;
+    input = parsed.args.input;
+    return await convertFile(parsed.args, io);
+  } catch (error) {
+    return reportError(error, input, verbose, io);
+  }
+}
+
+async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
+  const target = args.output;
+  if (target === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output)');
+  const format = chooseFormat(args, target);
+  if (args.split && (format.name !== 'bin' || target === '-')) {
+    throw new UsageError('--split writes one BIN file per window: it needs a .bin output file');
+  }
+  if (target !== '-') checkOutputPath(args.input, target);
+
+  const plan = planConversion(readInput(args.input), {
+    windows: args.region.map((text) => parseRegion(text)),
+    format,
+    startAddress: args.startAddress ? undefined : null,
+    recordLength: args.recordLength,
+    eol: args.eol,
+    base: optional(args.base, (t) => parseAddress(t, '--base')),
+    fill: optional(args.fill, (t) => parseNumber(t, '--fill')),
+    padTo: optional(args.padTo, (t) => parseAddress(t, '--pad-to')),
+    maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
+  });
+
+  const parts = args.split
+    ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(target, window.name), image }))
+    : [{ path: target, image: plan.selection.image }];
+  // Every writer checks its options before producing a byte, so nothing is written unless all can be.
+  const pending = parts.map((part) => ({ ...part, chunks: writePlan(plan, part.image) }));
+  const written: WrittenOutput[] = [];
+  for (const part of pending) {
+    const size = part.path === '-' ? await writeToStream(io.stdout, part.chunks) : writeFileAtomic(part.path, part.chunks);
+    written.push({
+      path: part.path === '-' ? '(standard output)' : part.path,
+      title: format.title,
+      size,
+      start: part.image.start ?? 0,
+      end: part.image.end ?? 0,
+    });
+  }
+  if (!args.quiet) io.stderr.write(summaryLines(args.input, plan, written).join('\n') + '\n');
+  return EXIT.ok;
+}
+
+function chooseFormat(args: CliArgs, target: string): OutputFormat {
+  if (args.format !== undefined) return formatByName(args.format);
+  if (target === '-') return formatByName('hex');
+  const format = formatForPath(target);
+  if (!format) {
+    throw new UsageError(`cannot tell the output format from '${target}': use a .hex or .bin name, or --format hex|bin`);
+  }
+  return format;
+}
+
+/** Refuses an output that is a folder or the input itself, before any work is done. */
+function checkOutputPath(input: string, target: string): void {
+  const existing = statOrUndefined(target);
+  if (existing?.isDirectory()) throw new UsageError(`output '${target}' is a folder: give a file name`);
+  const same = existing && statOrUndefined(input) && realpathSync(target) === realpathSync(input);
+  if (same || resolve(target) === resolve(input)) {
+    throw new UsageError(`output '${target}' is the input file: refusing to overwrite it`);
+  }
+}
+
+function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function readInput(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new IoError(`cannot read it: ${systemMessage(error)}`);
+  }
+}
+
+/** `out/app.bin` with window FLASH becomes `out/app.FLASH.bin`. */
+export function splitPath(target: string, windowName: string): string {
+  const ext = extname(target);
+  return `${target.slice(0, target.length - ext.length)}.${windowName}${ext}`;
+}
+
+function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {
+  return text === undefined ? undefined : parse(text);
+}
+
+async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<Uint8Array>): Promise<number> {
+  let size = 0;
+  for (const chunk of chunks) {
+    size += chunk.length;
+    if (!stream.write(chunk)) await once(stream, 'drain');
+  }
+  return size;
+}
+
+function reportError(error: unknown, input: string | undefined, verbose: boolean, io: CliIo): number {
+  if (error instanceof FlashcutError) {
+    const where = error.code === 'usage' || input === undefined ? '' : `${input}: `;
+    io.stderr.write(`flashcut: error: ${where}${error.message}\n`);
+    if (error.code === 'usage') io.stderr.write("Try 'flashcut --help'.\n");
+    return error.code === 'usage' ? EXIT.usage : EXIT.failed;
+  }
+  const message = isSystemError(error) ? systemMessage(error) : `internal error: ${String(error)} (please report it)`;
+  io.stderr.write(`flashcut: error: ${message}\n`);
+  if (verbose && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
+  return EXIT.failed;
+}
+
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && 'syscall' in error;
+}
+
+/** `ENOENT: no such file or directory, open 'x'` becomes `no such file or directory (x)`. */
+function systemMessage(error: unknown): string {
+  if (!isSystemError(error)) return String(error);
+  const text = error.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  return error.path ? `${error.path}: ${text}` : text;
+}
+
+let cachedVersion: string | undefined;
+function packageVersion(): string {
+  cachedVersion ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return cachedVersion;
+}

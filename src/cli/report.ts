@@ -1,0 +1,51 @@
+import type { ConversionPlan } from '../convert.js';
+import { machineName } from '../elf/constants.js';
+import type { DroppedRange } from '../image/select.js';
+import { count, hex32, rangeText } from '../numbers.js';
+
+/** An output file as the summary shows it. */
+export interface WrittenOutput {
+  readonly path: string;
+  readonly title: string;
+  readonly size: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+const DROP_TEXT: Record<DroppedRange['reason'], string> = {
+  'outside-windows': 'outside every window',
+  'elf-headers': 'ELF/program headers, not firmware',
+  padding: 'padding between sections',
+};
+
+/**
+ * The conversion summary, one string per line: the input, the windows and where they came
+ * from, per-window use, every dropped range with its sections, and the files written.
+ */
+export function summaryLines(input: string, plan: ConversionPlan, outputs: readonly WrittenOutput[]): string[] {
+  const { elf, windows, selection } = plan;
+  const h = elf.header;
+  const lines = [
+    `flashcut: ${input}: ${machineName(h.e_machine)} ELF32, ${elf.littleEndian ? 'little' : 'big'}-endian, entry ${hex32(h.e_entry)}`,
+  ];
+  const nameWidth = Math.max(...windows.map((w) => w.name.length));
+  windows.forEach((w, i) => {
+    lines.push(`${i === 0 ? '  windows ' : '          '} ${w.name.padEnd(nameWidth)}  ${rangeText(w.start, w.end)}  (${w.source})`);
+  });
+  windows.forEach((w, i) => {
+    const used = selection.image.bytesIn(w.start, w.end);
+    const size = w.end - w.start;
+    const percent = ((100 * used) / size).toFixed(1);
+    lines.push(`${i === 0 ? '  kept    ' : '          '} ${w.name.padEnd(nameWidth)}  ${count(used)} of ${count(size)} bytes (${percent}%)`);
+  });
+  selection.dropped.forEach((d, i) => {
+    const sections = d.sections.length > 0 ? `: ${d.sections.join(' ')}` : '';
+    lines.push(
+      `${i === 0 ? '  dropped ' : '          '} segment ${d.segment}  ${rangeText(d.start, d.end)}  ${count(d.end - d.start)} bytes  ${DROP_TEXT[d.reason]}${sections}`,
+    );
+  });
+  outputs.forEach((o, i) => {
+    lines.push(`${i === 0 ? '  wrote   ' : '          '} ${o.path}  ${o.title}, ${count(o.size)} bytes, ${rangeText(o.start, o.end)}`);
+  });
+  return lines;
+}

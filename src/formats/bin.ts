@@ -1,0 +1,78 @@
+import { LayoutError, OutputLimitError, UsageError } from '../errors.js';
+import type { MemoryImage } from '../image/memory-image.js';
+import { count, hex32, rangeText } from '../numbers.js';
+import type { OutputFormat } from './format.js';
+
+/** The default `maxGap`: 16 MiB of fill between two kept ranges. */
+export const DEFAULT_MAX_GAP = 16 * 1024 * 1024;
+
+const FILL_CHUNK = 1 << 20;
+
+/**
+ * Raw binary writer: the bytes from `base` (default: the lowest kept address) to the end of
+ * the image or `padTo`, whichever is higher, with every gap filled with `fill` (default 0xFF,
+ * erased flash; objcopy's default is 0x00). Refuses, before producing anything, a file whose
+ * fill between two ranges would exceed `maxGap`.
+ */
+export const rawBinary: OutputFormat = {
+  name: 'bin',
+  title: 'raw binary',
+  extensions: ['.bin'],
+  write(image, options) {
+    const fill = options.fill ?? 0xff;
+    if (!Number.isInteger(fill) || fill < 0 || fill > 0xff) throw new UsageError(`fill value ${fill} is not a byte (0 to 0xFF)`);
+    const maxGap = options.maxGap ?? DEFAULT_MAX_GAP;
+    const plan = planBinary(image, options.base, options.padTo);
+    for (const gap of plan.gaps) {
+      if (gap.end - gap.start > maxGap) {
+        throw new OutputLimitError(
+          `a BIN would need ${count(gap.end - gap.start)} bytes of fill between ${gap.before} and ${gap.after}, ` +
+            `more than --max-gap ${count(maxGap)}: write Intel HEX, or one BIN per window with --split`,
+        );
+      }
+    }
+    return emitBinary(image, plan.start, plan.end, fill);
+  },
+};
+
+interface Gap {
+  readonly start: number;
+  readonly end: number;
+  readonly before: string;
+  readonly after: string;
+}
+
+function planBinary(image: MemoryImage, base: number | undefined, padTo: number | undefined): { start: number; end: number; gaps: Gap[] } {
+  const ranges = image.ranges();
+  const first = ranges[0];
+  const last = ranges[ranges.length - 1];
+  if (!first || !last) throw new LayoutError('nothing to write: no bytes were kept');
+  const start = base ?? first.start;
+  if (start > first.start) {
+    throw new LayoutError(`--base ${hex32(start)} is above the lowest kept byte at ${hex32(first.start)}`);
+  }
+  const end = Math.max(last.end, padTo ?? 0);
+  const gaps: Gap[] = [];
+  if (start < first.start) gaps.push({ start, end: first.start, before: `--base ${hex32(start)}`, after: rangeText(first.start, first.end) });
+  ranges.forEach((range, i) => {
+    const next = ranges[i + 1];
+    if (next) gaps.push({ start: range.end, end: next.start, before: rangeText(range.start, range.end), after: rangeText(next.start, next.end) });
+  });
+  if (end > last.end) gaps.push({ start: last.end, end, before: rangeText(last.start, last.end), after: `--pad-to ${hex32(end)}` });
+  return { start, end, gaps };
+}
+
+function* emitBinary(image: MemoryImage, start: number, end: number, fill: number): Generator<Uint8Array> {
+  let filler: Uint8Array | undefined;
+  function* fillTo(from: number, to: number): Generator<Uint8Array> {
+    filler ??= new Uint8Array(Math.min(FILL_CHUNK, end - start)).fill(fill);
+    for (let at = from; at < to; at += filler.length) yield filler.subarray(0, Math.min(filler.length, to - at));
+  }
+  let cursor = start;
+  for (const chunk of image.chunks) {
+    yield* fillTo(cursor, chunk.address);
+    yield chunk.bytes;
+    cursor = chunk.address + chunk.bytes.length;
+  }
+  yield* fillTo(cursor, end);
+}

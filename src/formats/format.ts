@@ -1,0 +1,47 @@
+import type { MemoryImage } from '../image/memory-image.js';
+
+/** Options every writer receives; each reads the ones that concern it. */
+export interface WriteOptions {
+  /** Execution start address (from e_entry), or undefined to write none. */
+  readonly startAddress?: number | undefined;
+  /** Intel HEX: data bytes per record, 1..255 (default 16). */
+  readonly recordLength?: number | undefined;
+  /** Line ends of text formats (default `crlf`). */
+  readonly eol?: LineEnding | undefined;
+  /** BIN: first address of the file (default: the lowest kept address). */
+  readonly base?: number | undefined;
+  /** BIN: value of the bytes between kept ranges, 0..255 (default 0xFF, erased flash). */
+  readonly fill?: number | undefined;
+  /** BIN: extend the file with fill up to this address (exclusive). */
+  readonly padTo?: number | undefined;
+  /** BIN: the largest run of fill bytes allowed (default 16 MiB). */
+  readonly maxGap?: number | undefined;
+}
+
+export type LineEnding = 'crlf' | 'lf';
+
+/**
+ * An output file format. `write` checks the image and options at once (throwing before
+ * anything is produced) and returns the file's bytes as chunks, produced lazily in order,
+ * so a large file never has to sit in memory whole.
+ */
+export interface OutputFormat {
+  readonly name: string;
+  /** What users call it: `Intel HEX`. */
+  readonly title: string;
+  /** File name endings that select the format, lower case with the dot. */
+  readonly extensions: readonly string[];
+  write(image: MemoryImage, options: WriteOptions): Iterable<Uint8Array>;
+}
+
+/** Concatenates a writer's chunks into one array. */
+export function collectBytes(chunks: Iterable<Uint8Array>): Uint8Array {
+  const parts = [...chunks];
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

@@ -1,0 +1,123 @@
+import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, ELF32_SHDR_SIZE, SHT_NOBITS } from '../elf/constants.js';
+import type { ElfFile, LoadSegment, Section } from '../elf/types.js';
+import { MemoryImage, type ImageChunk } from './memory-image.js';
+import { intersectSpans, mergeSpans, subtractSpans, type Span } from './spans.js';
+import type { FlashWindow } from './windows.js';
+
+/**
+ * Why file bytes of a loadable segment are not programmed:
+ * - `outside-windows`: they load outside every flash window (a RAM section with contents, ...);
+ * - `elf-headers`: they are the ELF header or program header table that the linker swept into the segment;
+ * - `padding`: no allocated section covers them (alignment fill between sections).
+ */
+export type DropReason = 'outside-windows' | 'elf-headers' | 'padding';
+
+/** A range of load addresses [start, end) taken from one segment. */
+export interface SegmentRange {
+  readonly segment: number;
+  readonly start: number;
+  readonly end: number;
+  /** Names of the allocated sections whose load addresses meet the range. */
+  readonly sections: readonly string[];
+}
+
+export interface DroppedRange extends SegmentRange {
+  readonly reason: DropReason;
+}
+
+/** What a conversion keeps and drops, and the image it keeps. */
+export interface Selection {
+  readonly windows: readonly FlashWindow[];
+  readonly image: MemoryImage;
+  readonly kept: readonly SegmentRange[];
+  readonly dropped: readonly DroppedRange[];
+}
+
+/**
+ * Selects the bytes to program: each PT_LOAD's file bytes at their load address (p_paddr),
+ * of those only the ones an allocated section with contents covers (all but the ELF and
+ * program headers when the file has no such section), and of those only the ones inside the
+ * union of the windows. Everything else is listed in `dropped`.
+ *
+ * Throws LayoutError when two segments put different bytes at one address.
+ */
+export function selectFlashBytes(elf: ElfFile, windows: readonly FlashWindow[]): Selection {
+  // Touching windows (FLASH + IDFLASH) merge into one span, so a section may cross their border.
+  const spans = mergeSpans(windows);
+  const firmware = firmwareRangesOf(elf);
+  const pieces: ImageChunk[] = [];
+  const kept: SegmentRange[] = [];
+  const dropped: DroppedRange[] = [];
+
+  for (const segment of elf.loadSegments) {
+    if (segment.fileSize === 0) continue;
+    const placed = sectionPlacements(segment);
+    const toLma = (offset: number) => segment.lma + (offset - segment.fileOffset);
+    const describe = (start: number, end: number) => ({
+      segment: segment.index,
+      start,
+      end,
+      sections: placed.filter((p) => p.start < end && p.end > start && p.end > p.start).map((p) => p.name),
+    });
+
+    const whole = [{ start: segment.lma, end: segment.lma + segment.fileSize }];
+    const inside = intersectSpans(whole, spans);
+    const outside = subtractSpans(whole, spans);
+    for (const range of outside) dropped.push({ ...describe(range.start, range.end), reason: 'outside-windows' });
+
+    const segmentFile = { start: segment.fileOffset, end: segment.fileOffset + segment.fileSize };
+    const programmed = intersectSpans([segmentFile], firmware.sections);
+    for (const gap of subtractSpans([segmentFile], programmed)) {
+      for (const part of intersectSpans([gap], firmware.headers)) {
+        pushInside(dropped, inside, toLma(part.start), toLma(part.end), (s, e) => ({ ...describe(s, e), reason: 'elf-headers' as const }));
+      }
+      for (const part of subtractSpans([gap], firmware.headers)) {
+        pushInside(dropped, inside, toLma(part.start), toLma(part.end), (s, e) => ({ ...describe(s, e), reason: 'padding' as const }));
+      }
+    }
+    for (const part of programmed) {
+      pushInside(kept, inside, toLma(part.start), toLma(part.end), (s, e) => describe(s, e));
+    }
+  }
+  for (const range of kept) {
+    const segment = elf.loadSegments.find((s) => s.index === range.segment);
+    if (!segment) continue;
+    const offset = segment.fileOffset + (range.start - segment.lma);
+    pieces.push({
+      address: range.start,
+      bytes: elf.bytes.subarray(offset, offset + (range.end - range.start)),
+      origin: `segment ${range.segment}` + (range.sections.length ? ` (${range.sections.join(' ')})` : ''),
+    });
+  }
+  dropped.sort((a, b) => a.segment - b.segment || a.start - b.start);
+  return { windows, image: MemoryImage.from(pieces), kept, dropped };
+}
+
+/** File ranges that hold firmware, and the ranges that hold ELF structures. */
+function firmwareRangesOf(elf: ElfFile): { sections: Span[]; headers: Span[] } {
+  const h = elf.header;
+  const headers = mergeSpans([
+    { start: 0, end: Math.max(ELF32_EHDR_SIZE, h.e_ehsize) },
+    { start: h.e_phoff, end: h.e_phoff + h.e_phnum * ELF32_PHDR_SIZE },
+    { start: h.e_shoff, end: h.e_shoff + h.e_shnum * ELF32_SHDR_SIZE },
+  ]);
+  const withContents = elf.sections.filter((s) => s.hasContents);
+  if (withContents.length > 0) {
+    return { sections: mergeSpans(withContents.map((s) => ({ start: s.fileOffset, end: s.fileOffset + s.size }))), headers };
+  }
+  // A stripped file: every segment byte is firmware except the ELF structures.
+  return { sections: subtractSpans([{ start: 0, end: elf.bytes.length }], headers), headers };
+}
+
+/** Each allocated section of the segment at its load address, as BFD computes it. */
+function sectionPlacements(segment: LoadSegment): { name: string; start: number; end: number }[] {
+  return segment.sections.map((s: Section) => {
+    const start = s.type === SHT_NOBITS ? segment.lma + (s.vma - segment.vma) : segment.lma + (s.fileOffset - segment.fileOffset);
+    return { name: s.name || `[${s.index}]`, start, end: start + s.size };
+  });
+}
+
+/** Adds the parts of [start, end) that lie inside `inside` to `list`. */
+function pushInside<T>(list: T[], inside: readonly Span[], start: number, end: number, make: (start: number, end: number) => T): void {
+  for (const part of intersectSpans([{ start, end }], inside)) list.push(make(part.start, part.end));
+}
