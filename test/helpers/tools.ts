@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { describe, it } from 'vitest';
+
+/** True when running in CI, where a missing oracle tool is a failure rather than a skip. */
+export const inCI = Boolean(process.env.CI);
+
+/** Whether `name` is on the PATH. */
+export function hasTool(name: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v "${name}"`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `describe` for tests that need external oracle tools. With all tools present it runs the
+ * block; in CI without one it fails, naming the tool; on a developer machine it skips the
+ * block and says why.
+ */
+export function describeWithTools(title: string, tools: readonly string[], body: () => void): void {
+  const missing = tools.filter((t) => !hasTool(t));
+  if (missing.length === 0) {
+    describe(title, body);
+  } else if (inCI) {
+    describe(title, () => {
+      it(`needs ${missing.join(', ')}`, () => {
+        throw new Error(`oracle tool(s) missing in CI: ${missing.join(', ')} (.ci/run must install them)`);
+      });
+    });
+  } else {
+    console.warn(`skipping "${title}": ${missing.join(', ')} not installed (CI requires it)`);
+    describe.skip(title, body);
+  }
+}
