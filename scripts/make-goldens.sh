@@ -4,9 +4,10 @@
 # section whose load address (LMA) is outside the seed's flash windows
 # FLASH 0x08000000+0xFF00 and IDFLASH 0x0800FF00+0x100. flashcut's selection is not used.
 # Never edit the outputs by hand: rerun this script (npm run goldens) and commit the result.
+# GOLDEN_DIR=DIR writes them elsewhere (the live oracle test compares such a fresh run).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-out="$root/test/golden/stm32-seed"
+out="${GOLDEN_DIR:-$root/test/golden/stm32-seed}"
 mkdir -p "$out"
 
 OBJCOPY=${OBJCOPY:-arm-none-eabi-objcopy}

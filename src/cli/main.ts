@@ -47,11 +47,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
   const target = args.output;
   if (target === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output)');
+  if (target !== '-') checkOutputPath(args.input, target);
   const format = chooseFormat(args, target);
   if (args.split && (format.name !== 'bin' || target === '-')) {
     throw new UsageError('--split writes one BIN file per window: it needs a .bin output file');
   }
-  if (target !== '-') checkOutputPath(args.input, target);
 
   const plan = planConversion(readInput(args.input), {
     windows: args.region.map((text) => parseRegion(text)),
