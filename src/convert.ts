@@ -45,6 +45,9 @@ export function planConversion(elfBytes: Uint8Array, options: ConvertOptions = {
   const elf = parseElf(elfBytes);
   const windows = resolveWindows(elf, options.windows);
   const selection = selectFlashBytes(elf, windows);
+  if (elf.loadSegments.every((s) => s.fileSize === 0)) {
+    throw new LayoutError('nothing to write: the ELF has no loadable segment with file bytes (PT_LOAD with p_filesz > 0)');
+  }
   if (selection.image.isEmpty) {
     throw new LayoutError(`nothing to write: no loadable byte lies inside the flash windows (${windows.map((w) => w.name).join(', ')})`);
   }

@@ -67,6 +67,11 @@ describeWithTools('live GNU objcopy oracle', ['arm-none-eabi-objcopy', 'arm-none
         },
         remove: ['.ram_code'],
       },
+      {
+        name: `${order}: every p_paddr left at 0`,
+        spec: { littleEndian, segments: [{ paddr: 0, vaddr: 0x0800_0000, data: 48 }, { paddr: 0, vaddr: 0x0800_0400, data: 16 }] },
+        remove: [],
+      },
     );
   }
 

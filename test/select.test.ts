@@ -124,6 +124,21 @@ describe.each([true, false])('selection (littleEndian=%s)', (littleEndian) => {
     ]);
   });
 
+  it('places segments at their run addresses when every p_paddr is 0, as BFD does', () => {
+    const elf = parseElf(buildElf({ littleEndian, segments: [{ paddr: 0, vaddr: 0x0800_0000, data: 8 }, { paddr: 0, vaddr: 0x0800_0100, data: 4 }] }));
+    expect(elf.lmaFromVaddr).toBe(true);
+    expect(selectFlashBytes(elf, [FLASH]).image.ranges()).toEqual([
+      { start: 0x0800_0000, end: 0x0800_0008 },
+      { start: 0x0800_0100, end: 0x0800_0104 },
+    ]);
+  });
+
+  it('keeps p_paddr when one segment has a load address of 0 (flash at 0)', () => {
+    const elf = parseElf(buildElf({ littleEndian, segments: [{ paddr: 0, data: 8 }, { paddr: 8, vaddr: 0x2000_0000, data: 4 }] }));
+    expect(elf.lmaFromVaddr).toBe(false);
+    expect(selectFlashBytes(elf, [parseRegion('0:64K')]).image.ranges()).toEqual([{ start: 0, end: 12 }]);
+  });
+
   it('skips segments without file bytes', () => {
     const sel = select({ littleEndian, segments: [{ paddr: 0x0800_0000, data: 4 }, { paddr: 0x2000_0000, data: 0, memsz: 0x100 }] });
     expect(sel.dropped).toEqual([]);

@@ -28,6 +28,7 @@ export function summaryLines(input: string, plan: ConversionPlan, outputs: reado
   const lines = [
     `flashcut: ${input}: ${machineName(h.e_machine)} ELF32, ${elf.littleEndian ? 'little' : 'big'}-endian, entry ${hex32(h.e_entry)}`,
   ];
+  if (elf.lmaFromVaddr) lines.push('  note     every p_paddr is 0: segments placed at their run addresses (p_vaddr), as objcopy does');
   const nameWidth = Math.max(...windows.map((w) => w.name.length));
   windows.forEach((w, i) => {
     lines.push(`${i === 0 ? '  windows ' : '          '} ${w.name.padEnd(nameWidth)}  ${rangeText(w.start, w.end)}  (${w.source})`);

@@ -46,10 +46,13 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   const programHeaders = readProgramHeaders(reader, header);
   const sectionHeaders = readSectionHeaders(reader, header);
   const sections = readSections(reader, header, sectionHeaders);
+  const loads = programHeaders.filter((ph) => ph.p_type === PT_LOAD);
+  // Some linkers leave every p_paddr at 0; BFD (objcopy) then takes the run addresses, and so do we.
+  const lmaFromVaddr = loads.every((ph) => ph.p_paddr === 0) && loads.some((ph) => ph.p_vaddr !== 0);
   const loadSegments = programHeaders.flatMap((ph, index) =>
-    ph.p_type === PT_LOAD ? [toLoadSegment(ph, index, sections)] : [],
+    ph.p_type === PT_LOAD ? [toLoadSegment(ph, index, sections, lmaFromVaddr)] : [],
   );
-  return { bytes, littleEndian, header, programHeaders, sectionHeaders, sections, loadSegments };
+  return { bytes, littleEndian, header, programHeaders, sectionHeaders, sections, loadSegments, lmaFromVaddr };
 }
 
 /** Checks e_ident and returns whether the file is little-endian. */
@@ -154,11 +157,13 @@ function checkLoadSegment(r: ByteReader, ph: Elf32ProgramHeader, index: number, 
     );
   }
   r.check(ph.p_offset, ph.p_filesz, `segment ${index} file bytes (p_offset ${hex(ph.p_offset)}, p_filesz ${hex(ph.p_filesz)})`);
-  if (ph.p_paddr + ph.p_filesz > ADDRESS_SPACE_END) {
-    throw new FormatError(
-      `segment ${index} (program header at byte ${hex(at)}): p_paddr ${hex32(ph.p_paddr)} + p_filesz ${hex(ph.p_filesz)} runs past the 32-bit address space`,
-      at,
-    );
+  for (const [field, address] of [['p_paddr', ph.p_paddr], ['p_vaddr', ph.p_vaddr]] as const) {
+    if (address + ph.p_filesz > ADDRESS_SPACE_END) {
+      throw new FormatError(
+        `segment ${index} (program header at byte ${hex(at)}): ${field} ${hex32(address)} + p_filesz ${hex(ph.p_filesz)} runs past the 32-bit address space`,
+        at,
+      );
+    }
   }
 }
 
@@ -240,10 +245,10 @@ function sectionName(table: Uint8Array | undefined, offset: number, index: numbe
   return name;
 }
 
-function toLoadSegment(ph: Elf32ProgramHeader, index: number, sections: readonly Section[]): LoadSegment {
+function toLoadSegment(ph: Elf32ProgramHeader, index: number, sections: readonly Section[], lmaFromVaddr: boolean): LoadSegment {
   return {
     index,
-    lma: ph.p_paddr,
+    lma: lmaFromVaddr ? ph.p_vaddr : ph.p_paddr,
     vma: ph.p_vaddr,
     fileOffset: ph.p_offset,
     fileSize: ph.p_filesz,
