@@ -20,8 +20,9 @@ export function inspectLines(input: string, analysis: Analysis, paint: Paint = p
   const { elf, windows, ram, selection } = analysis;
   const h = elf.header;
   const lines = [
-    `${input}: ${machineName(h.e_machine)} ELF32, ${elf.littleEndian ? 'little' : 'big'}-endian, entry ${hex32(h.e_entry)}, ` +
-      `${h.e_phnum} program headers, ${h.e_shnum} section headers`,
+    `${input}:`,
+    `  ${machineName(h.e_machine)} ELF32, ${elf.littleEndian ? 'little' : 'big'}-endian, entry ${hex32(h.e_entry)}, ` +
+      `${h.e_phnum} segments, ${h.e_shnum} sections`,
     '',
     paint('bold', 'Program headers'),
     ...indent(
@@ -114,14 +115,14 @@ export function findingLines(findings: readonly Finding[], paint: Paint, detail:
 function verdict(p: SectionPlacement): string {
   if (p.section.size === 0) return 'empty';
   if (p.fileBytes === 0) return 'no file bytes';
-  const dropped = p.dropped.map((d) => `drop ${count(d.bytes)}: ${d.reason === 'outside-windows' ? 'outside' : d.reason}`);
+  const dropped = p.dropped.map((d) => `drop ${count(d.bytes)}: ${shortReason(d.reason)}`);
   if (p.keptBytes === 0) return p.dropped.length === 1 && p.dropped[0] ? `drop: ${shortReason(p.dropped[0].reason)}` : dropped.join(', ');
   const keep = `keep in ${p.window ?? 'window'}`;
   return p.keptBytes === p.fileBytes ? keep : [`keep ${count(p.keptBytes)}`, ...dropped].join(', ');
 }
 
 function shortReason(reason: SectionPlacement['dropped'][number]['reason']): string {
-  return reason === 'outside-windows' ? 'outside every window' : reason === 'elf-headers' ? 'ELF headers' : 'padding';
+  return reason === 'outside-windows' ? 'no window' : reason === 'elf-headers' ? 'ELF headers' : 'padding';
 }
 
 /** `source: --region`, once per distinct source, wrapped. */
