@@ -2,10 +2,12 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { extname, resolve } from 'node:path';
 import { planConversion, splitByWindow, writePlan } from '../convert.js';
-import { FlashcutError, IoError, UsageError } from '../errors.js';
+import { FlashcutError, FormatError, IoError, UsageError } from '../errors.js';
 import type { OutputFormat } from '../formats/format.js';
-import { formatByName, formatForPath } from '../formats/registry.js';
+import { formatByName, formatForPath, outputFormats } from '../formats/registry.js';
+import { uf2FamilyId } from '../formats/uf2-families.js';
 import { parseRegion } from '../image/windows.js';
+import { parseInputSpec, readInput } from '../inputs/read.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { parseCommandLine, type CliArgs } from './options.js';
@@ -37,7 +39,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT.ok;
     }
     verbose = parsed.args.verbose;
-    input = parsed.args.input;
+    input = parseInputSpec(parsed.args.input).path;
     return await convertFile(parsed.args, io);
   } catch (error) {
     return reportError(error, input, verbose, io);
@@ -51,9 +53,11 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
   if (args.split && (format.name !== 'bin' || target === '-')) {
     throw new UsageError('--split writes one BIN file per window: it needs a .bin output file');
   }
-  if (target !== '-') checkOutputPath(args.input, target);
+  const { path: inputPath, base } = parseInputSpec(args.input);
+  if (target !== '-') checkOutputPath(inputPath, target);
 
-  const plan = planConversion(readInput(args.input), {
+  const input = readInput(readFile(inputPath), { name: inputPath, format: args.inputFormat, base });
+  const plan = planConversion(input, {
     windows: args.region.map((text) => parseRegion(text)),
     format,
     startAddress: args.startAddress ? undefined : null,
@@ -63,6 +67,14 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
     fill: optional(args.fill, (t) => parseNumber(t, '--fill')),
     padTo: optional(args.padTo, (t) => parseAddress(t, '--pad-to')),
     maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
+    srecHeader: args.srecHeader,
+    srecType: args.srecType,
+    dfuAlt: args.dfuAlt,
+    dfuTargetName: args.dfuTargetName,
+    dfuVendor: optional(args.dfuVid, (t) => parseNumber(t, '--dfu-vid')),
+    dfuProduct: optional(args.dfuPid, (t) => parseNumber(t, '--dfu-pid')),
+    dfuDevice: optional(args.dfuDevice, (t) => parseNumber(t, '--dfu-device')),
+    uf2Family: optional(args.uf2Family, uf2FamilyId),
   });
 
   const parts = args.split
@@ -81,7 +93,7 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
       end: part.image.end ?? 0,
     });
   }
-  if (!args.quiet) io.stderr.write(summaryLines(args.input, plan, written).join('\n') + '\n');
+  if (!args.quiet) io.stderr.write(summaryLines(inputPath, plan, written).join('\n') + '\n');
   return EXIT.ok;
 }
 
@@ -90,7 +102,8 @@ function chooseFormat(args: CliArgs, target: string): OutputFormat {
   if (target === '-') return formatByName('hex');
   const format = formatForPath(target);
   if (!format) {
-    throw new UsageError(`cannot tell the output format from '${target}': use a .hex or .bin name, or --format hex|bin`);
+    const extensions = Object.values(outputFormats).flatMap((f) => f.extensions);
+    throw new UsageError(`cannot tell the output format from '${target}': use a name ending in ${extensions.join(' ')}, or --format`);
   }
   return format;
 }
@@ -113,7 +126,7 @@ function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined 
   }
 }
 
-function readInput(path: string): Uint8Array {
+function readFile(path: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (error) {
@@ -142,7 +155,8 @@ async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<Uin
 
 function reportError(error: unknown, input: string | undefined, verbose: boolean, io: CliIo): number {
   if (error instanceof FlashcutError) {
-    const where = error.code === 'usage' || input === undefined ? '' : `${input}: `;
+    const line = error instanceof FormatError && error.line !== undefined ? `:${error.line}` : '';
+    const where = error.code === 'usage' || input === undefined ? '' : `${input}${line}: `;
     io.stderr.write(`flashcut: error: ${where}${error.message}\n`);
     if (error.code === 'usage') io.stderr.write("Try 'flashcut --help'.\n");
     return error.code === 'usage' ? EXIT.usage : EXIT.failed;

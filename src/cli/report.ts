@@ -1,6 +1,7 @@
 import type { ConversionPlan } from '../convert.js';
 import { machineName } from '../elf/constants.js';
 import type { DroppedRange } from '../image/select.js';
+import { INPUT_FORMAT_TITLES, type FirmwareInput } from '../inputs/input.js';
 import { count, hex32, rangeText } from '../numbers.js';
 
 /** An output file as the summary shows it. */
@@ -23,11 +24,8 @@ const DROP_TEXT: Record<DroppedRange['reason'], string> = {
  * from, per-window use, every dropped range with its sections, and the files written.
  */
 export function summaryLines(input: string, plan: ConversionPlan, outputs: readonly WrittenOutput[]): string[] {
-  const { elf, windows, selection } = plan;
-  const h = elf.header;
-  const lines = [
-    `flashcut: ${input}: ${machineName(h.e_machine)} ELF32, ${elf.littleEndian ? 'little' : 'big'}-endian, entry ${hex32(h.e_entry)}`,
-  ];
+  const { windows, selection } = plan;
+  const lines = [`flashcut: ${input}: ${describeInput(plan.input)}`];
   const nameWidth = Math.max(...windows.map((w) => w.name.length));
   windows.forEach((w, i) => {
     lines.push(`${i === 0 ? '  windows ' : '          '} ${w.name.padEnd(nameWidth)}  ${rangeText(w.start, w.end)}  (${w.source})`);
@@ -41,11 +39,22 @@ export function summaryLines(input: string, plan: ConversionPlan, outputs: reado
   selection.dropped.forEach((d, i) => {
     const sections = d.sections.length > 0 ? `: ${d.sections.join(' ')}` : '';
     lines.push(
-      `${i === 0 ? '  dropped ' : '          '} segment ${d.segment}  ${rangeText(d.start, d.end)}  ${count(d.end - d.start)} bytes  ${DROP_TEXT[d.reason]}${sections}`,
+      `${i === 0 ? '  dropped ' : '          '} ${d.origin}  ${rangeText(d.start, d.end)}  ${count(d.end - d.start)} bytes  ${DROP_TEXT[d.reason]}${sections}`,
     );
   });
   outputs.forEach((o, i) => {
     lines.push(`${i === 0 ? '  wrote   ' : '          '} ${o.path}  ${o.title}, ${count(o.size)} bytes, ${rangeText(o.start, o.end)}`);
   });
   return lines;
+}
+
+/** `ARM ELF32, little-endian, entry 0x08000101` or `Intel HEX, 3 pieces, start 0x08000101`. */
+function describeInput(input: FirmwareInput): string {
+  if (input.format === 'elf') {
+    const h = input.elf.header;
+    return `${machineName(h.e_machine)} ELF32, ${input.elf.littleEndian ? 'little' : 'big'}-endian, entry ${hex32(h.e_entry)}`;
+  }
+  const bytes = input.pieces.reduce((sum, p) => sum + p.bytes.length, 0);
+  const start = input.startAddress === undefined ? 'no start address' : `start ${hex32(input.startAddress)}`;
+  return `${INPUT_FORMAT_TITLES[input.format]}, ${count(bytes)} bytes in ${count(input.pieces.length)} piece${input.pieces.length === 1 ? '' : 's'}, ${start}`;
 }
