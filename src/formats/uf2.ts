@@ -1,7 +1,7 @@
 import { LayoutError, OutputLimitError, UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { count } from '../numbers.js';
-import type { OutputFormat } from './format.js';
+import { fillByte, type OutputFormat } from './format.js';
 
 /**
  * UF2 writer (https://github.com/microsoft/uf2, "USB Flashing Format"). Policy:
@@ -18,8 +18,7 @@ export const uf2: OutputFormat = {
   title: 'UF2',
   extensions: ['.uf2'],
   write(image, options) {
-    const fill = options.fill ?? 0xff;
-    if (!Number.isInteger(fill) || fill < 0 || fill > 0xff) throw new UsageError(`fill value ${fill} is not a byte (0 to 0xFF)`);
+    const fill = fillByte(options);
     const family = options.uf2Family;
     if (family !== undefined && (!Number.isInteger(family) || family < 0 || family > 0xffffffff)) {
       throw new UsageError(`UF2 family ID ${family} does not fit 32 bits`);
