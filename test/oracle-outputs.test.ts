@@ -89,6 +89,7 @@ describeWithTools('DfuSe output checked by dfu-suffix', ['dfu-suffix'], () => {
     expect(result.stdout).toMatch(/Product ID:\s+0xBEEF/);
     expect(result.stdout).toMatch(/Vendor ID:\s+0x1209/);
     expect(result.stdout).toMatch(/BCD device:\s+0x0102/);
+    expect(result.stdout).toMatch(/BCD DFU:\s+0x011A/);
     const decoded = decodeDfuse(bytes);
     expect(decoded.bytes).toEqual(imageToMap(image));
     expect(decoded.targets[0]).toMatchObject({ alternate: 2, name: 'Internal Flash' });
