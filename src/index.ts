@@ -1,6 +1,6 @@
 /**
- * flashcut's library API: an I/O-free core. Bytes of an ELF in, a sparse flash image and a
- * report of what was kept and dropped, and output file bytes out.
+ * flashcut's library API: an I/O-free core. Bytes of an ELF, Intel HEX, S-record or BIN in,
+ * a sparse flash image and a report of what was kept and dropped, and output file bytes out.
  */
 export { convert, planConversion, resolveWindows, splitByWindow, writePlan } from './convert.js';
 export type { ConversionPlan, ConvertOptions } from './convert.js';
@@ -17,10 +17,16 @@ export {
   type ErrorCode,
 } from './errors.js';
 export { DEFAULT_MAX_GAP, rawBinary } from './formats/bin.js';
-export { collectBytes, type LineEnding, type OutputFormat, type WriteOptions } from './formats/format.js';
+export { collectBytes, type LineEnding, type OutputFormat, type SrecType, type WriteOptions } from './formats/format.js';
+export { dfuse } from './formats/dfuse.js';
 export { intelHex } from './formats/hex.js';
 export { formatByName, formatForPath, outputFormats } from './formats/registry.js';
+export { DEFAULT_SREC_HEADER, motorolaSrec } from './formats/srec.js';
+export { uf2 } from './formats/uf2.js';
+export { UF2_FAMILIES, uf2FamilyId } from './formats/uf2-families.js';
+export { INPUT_FORMAT_TITLES, type ElfInput, type FirmwareInput, type ImageInput, type InputFormatName } from './inputs/input.js';
+export { detectInputFormat, parseInputSpec, readInput, type ReadInputOptions } from './inputs/read.js';
 export { MemoryImage, type ImageChunk } from './image/memory-image.js';
-export { selectFlashBytes, type DropReason, type DroppedRange, type SegmentRange, type Selection } from './image/select.js';
+export { selectFlashBytes, selectPieces, type DropReason, type DroppedRange, type SegmentRange, type Selection } from './image/select.js';
 export type { Span } from './image/spans.js';
-export { CORTEX_M_CODE_REGION, parseRegion, type FlashWindow } from './image/windows.js';
+export { CORTEX_M_CODE_REGION, parseRegion, WHOLE_ADDRESS_SPACE, type FlashWindow } from './image/windows.js';

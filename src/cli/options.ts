@@ -72,7 +72,7 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
       'srec-header': { type: 'string', describe: 'S-record: text of the S0 header', defaultDescription: 'flashcut', requiresArg: true },
       'srec-type': { choices: [19, 28, 37] as const, describe: 'S-record: force S1/S9, S2/S8 or S3/S7 records (default: by the highest address)' },
       base: { type: 'string', describe: 'BIN: address of the first byte (default: lowest kept address)', requiresArg: true },
-      fill: { type: 'string', describe: 'BIN: value of gap bytes', defaultDescription: '0xFF (erased flash)', requiresArg: true },
+      fill: { type: 'string', describe: 'BIN, UF2: value of gap bytes', defaultDescription: '0xFF (erased flash)', requiresArg: true },
       'pad-to': { type: 'string', describe: 'BIN: extend with fill up to this address', requiresArg: true },
       'max-gap': { type: 'string', describe: 'BIN: refuse more fill than this between two ranges', defaultDescription: '16M', requiresArg: true },
       split: { type: 'boolean', describe: 'BIN: one file per window, named OUTPUT with the window name before the extension', default: false },
