@@ -17,13 +17,19 @@ export class FlashcutError extends Error {
   }
 }
 
-/** The input breaks its format's rules; `offset` is the byte (or line) where it was seen. */
+/**
+ * The input breaks its format's rules; `offset` is the byte (or line) where it was seen.
+ * `file` is set when the broken file is not the ELF being converted (a linker script, a
+ * config file); the message then starts with that file's name and position.
+ */
 export class FormatError extends FlashcutError {
   readonly offset: number | undefined;
+  readonly file: string | undefined;
 
-  constructor(message: string, offset?: number) {
+  constructor(message: string, offset?: number, file?: string) {
     super('format', message);
     this.offset = offset;
+    this.file = file;
   }
 }
 
