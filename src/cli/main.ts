@@ -2,14 +2,15 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { extname, resolve } from 'node:path';
 import { planConversion, splitByWindow, writePlan } from '../convert.js';
-import { FlashcutError, IoError, UsageError } from '../errors.js';
+import { FlashcutError, FormatError, IoError, UsageError } from '../errors.js';
 import type { OutputFormat } from '../formats/format.js';
 import { formatByName, formatForPath } from '../formats/registry.js';
-import { parseRegion } from '../image/windows.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { parseCommandLine, type CliArgs } from './options.js';
-import { summaryLines, type WrittenOutput } from './report.js';
+import { erasedSectorsNote, summaryLines, type WrittenOutput } from './report.js';
+import { resolveSettings } from './settings.js';
+import { assertWritable } from '../windows/dfuse-layout.js';
 
 /** What the CLI may touch of its surroundings; tests pass their own. */
 export interface CliIo {
@@ -45,48 +46,54 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
-  const target = args.output;
-  if (target === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output)');
-  const format = chooseFormat(args, target);
-  if (args.split && (format.name !== 'bin' || target === '-')) {
+  const settings = resolveSettings(args);
+  const targets = settings.outputs.map((path) => ({ path, format: chooseFormat(settings.format, path) }));
+  if (args.split && targets.some((t) => t.format.name !== 'bin' || t.path === '-')) {
     throw new UsageError('--split writes one BIN file per window: it needs a .bin output file');
   }
-  if (target !== '-') checkOutputPath(args.input, target);
+  for (const target of targets) if (target.path !== '-') checkOutputPath(args.input, target.path);
 
   const plan = planConversion(readInput(args.input), {
-    windows: args.region.map((text) => parseRegion(text)),
-    format,
+    windows: settings.windows,
+    format: targets[0]?.format,
     startAddress: args.startAddress ? undefined : null,
     recordLength: args.recordLength,
     eol: args.eol,
     base: optional(args.base, (t) => parseAddress(t, '--base')),
-    fill: optional(args.fill, (t) => parseNumber(t, '--fill')),
+    fill: optional(settings.fill, (t) => parseNumber(t, '--fill')),
     padTo: optional(args.padTo, (t) => parseAddress(t, '--pad-to')),
     maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
   });
+  const notes = [...settings.notes];
+  if (settings.dfuse) {
+    assertWritable(settings.dfuse, plan.selection.dropped.filter((d) => d.reason === 'outside-windows'));
+    notes.push(erasedSectorsNote(settings.dfuse, plan.selection.image));
+  }
 
-  const parts = args.split
-    ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(target, window.name), image }))
-    : [{ path: target, image: plan.selection.image }];
+  const parts = targets.flatMap(({ path, format }) =>
+    args.split
+      ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(path, window.name), image, format }))
+      : [{ path, image: plan.selection.image, format }],
+  );
   // Every writer checks its options before producing a byte, so nothing is written unless all can be.
-  const pending = parts.map((part) => ({ ...part, chunks: writePlan(plan, part.image) }));
+  const pending = parts.map((part) => ({ ...part, chunks: writePlan({ ...plan, format: part.format }, part.image) }));
   const written: WrittenOutput[] = [];
   for (const part of pending) {
     const size = part.path === '-' ? await writeToStream(io.stdout, part.chunks) : writeFileAtomic(part.path, part.chunks);
     written.push({
       path: part.path === '-' ? '(standard output)' : part.path,
-      title: format.title,
+      title: part.format.title,
       size,
       start: part.image.start ?? 0,
       end: part.image.end ?? 0,
     });
   }
-  if (!args.quiet) io.stderr.write(summaryLines(args.input, plan, written).join('\n') + '\n');
+  if (!args.quiet) io.stderr.write(summaryLines(args.input, plan, written, notes).join('\n') + '\n');
   return EXIT.ok;
 }
 
-function chooseFormat(args: CliArgs, target: string): OutputFormat {
-  if (args.format !== undefined) return formatByName(args.format);
+function chooseFormat(name: string | undefined, target: string): OutputFormat {
+  if (name !== undefined) return formatByName(name);
   if (target === '-') return formatByName('hex');
   const format = formatForPath(target);
   if (!format) {
@@ -142,7 +149,9 @@ async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<Uin
 
 function reportError(error: unknown, input: string | undefined, verbose: boolean, io: CliIo): number {
   if (error instanceof FlashcutError) {
-    const where = error.code === 'usage' || input === undefined ? '' : `${input}: `;
+    // An error in a linker script or config file names that file itself.
+    const ownFile = error instanceof FormatError && error.file !== undefined;
+    const where = error.code === 'usage' || input === undefined || ownFile ? '' : `${input}: `;
     io.stderr.write(`flashcut: error: ${where}${error.message}\n`);
     if (error.code === 'usage') io.stderr.write("Try 'flashcut --help'.\n");
     return error.code === 'usage' ? EXIT.usage : EXIT.failed;

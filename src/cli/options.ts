@@ -8,6 +8,11 @@ export interface CliArgs {
   readonly output: string | undefined;
   readonly format: string | undefined;
   readonly region: readonly string[];
+  readonly ld: string | undefined;
+  readonly ldRegion: readonly string[];
+  readonly ldPath: readonly string[];
+  readonly dfuseLayout: string | undefined;
+  readonly config: string | undefined;
   readonly recordLength: number | undefined;
   readonly startAddress: boolean;
   readonly eol: 'crlf' | 'lf';
@@ -27,6 +32,7 @@ const EXAMPLES: [string, string][] = [
   ['$0 app.elf -o app.hex --region FLASH=0x08000000:0xFF00 --region IDFLASH=0x0800FF00:256', 'flash-only Intel HEX'],
   ['$0 app.elf -o app.bin', 'BIN of an ARM ELF, windows defaulting to the Cortex-M code region'],
   ['$0 app.elf -o app.bin --split -r FLASH=0x08000000:1M -r OTP=0x1FFF7800:528', 'one BIN per window'],
+  ['$0 app.elf -o app.hex --ld ../STM32F401RETX_FLASH.ld', 'windows from the linker script (its regions without w)'],
 ];
 
 /**
@@ -42,6 +48,11 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
       output: { alias: 'o', type: 'string', describe: "output file; '-' writes to standard output", requiresArg: true },
       format: { alias: 'f', type: 'string', describe: `output format: ${formatNames().join(', ')} (default: from the output's extension)`, requiresArg: true },
       region: { alias: 'r', type: 'string', array: true, describe: 'flash window [NAME=]ORIGIN:LENGTH, repeatable (e.g. FLASH=0x08000000:512K)', requiresArg: true },
+      ld: { type: 'string', describe: 'take the windows from the MEMORY regions of this linker script without the w attribute', requiresArg: true },
+      'ld-region': { type: 'string', array: true, describe: 'with --ld: take these regions (comma-separated, repeatable) instead', requiresArg: true },
+      'ld-path': { type: 'string', array: true, describe: "with --ld: folder to search for INCLUDEd files after the script's own (ld's -L), repeatable", requiresArg: true },
+      'dfuse-layout': { type: 'string', describe: 'take the windows from the writable sectors of a DfuSe layout ("@Internal Flash  /0x08000000/04*016Kg,...")', requiresArg: true },
+      config: { type: 'string', describe: 'project configuration file (default: flashcut.config.json or package.json "flashcut", from the input\'s folder upward)', requiresArg: true },
       'record-length': { type: 'number', describe: 'HEX: data bytes per record, 1..255', default: 16, defaultDescription: '16' },
       'start-address': { type: 'boolean', describe: 'HEX: write the 05 start record from e_entry (--no-start-address omits it)', default: true },
       eol: { choices: ['crlf', 'lf'] as const, describe: 'HEX: line ends (CRLF, as objcopy and Intel write them)', default: 'crlf' as const },
@@ -73,6 +84,11 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
           output: parsed.output,
           format: parsed.format,
           region: (parsed.region ?? []).map(String),
+          ld: parsed.ld,
+          ldRegion: (parsed['ld-region'] ?? []).flatMap((names) => String(names).split(',')).map((n) => n.trim()).filter((n) => n !== ''),
+          ldPath: (parsed['ld-path'] ?? []).map(String),
+          dfuseLayout: parsed['dfuse-layout'],
+          config: parsed.config,
           recordLength: parsed['record-length'],
           startAddress: parsed['start-address'],
           eol: parsed.eol,

@@ -1,7 +1,9 @@
 import type { ConversionPlan } from '../convert.js';
 import { machineName } from '../elf/constants.js';
 import type { DroppedRange } from '../image/select.js';
+import type { MemoryImage } from '../image/memory-image.js';
 import { count, hex32, rangeText } from '../numbers.js';
+import { sectorNumbers, touchedSectors, type DfuseLayout } from '../windows/dfuse-layout.js';
 
 /** An output file as the summary shows it. */
 export interface WrittenOutput {
@@ -20,9 +22,10 @@ const DROP_TEXT: Record<DroppedRange['reason'], string> = {
 
 /**
  * The conversion summary, one string per line: the input, the windows and where they came
- * from, per-window use, every dropped range with its sections, and the files written.
+ * from, `notes` (settings' origins, regions left out, sectors erased), per-window use, every
+ * dropped range with its sections, and the files written.
  */
-export function summaryLines(input: string, plan: ConversionPlan, outputs: readonly WrittenOutput[]): string[] {
+export function summaryLines(input: string, plan: ConversionPlan, outputs: readonly WrittenOutput[], notes: readonly string[] = []): string[] {
   const { elf, windows, selection } = plan;
   const h = elf.header;
   const lines = [
@@ -32,6 +35,7 @@ export function summaryLines(input: string, plan: ConversionPlan, outputs: reado
   windows.forEach((w, i) => {
     lines.push(`${i === 0 ? '  windows ' : '          '} ${w.name.padEnd(nameWidth)}  ${rangeText(w.start, w.end)}  (${w.source})`);
   });
+  for (const note of notes) lines.push(`  ${note}`);
   windows.forEach((w, i) => {
     const used = selection.image.bytesIn(w.start, w.end);
     const size = w.end - w.start;
@@ -48,4 +52,12 @@ export function summaryLines(input: string, plan: ConversionPlan, outputs: reado
     lines.push(`${i === 0 ? '  wrote   ' : '          '} ${o.path}  ${o.title}, ${count(o.size)} bytes, ${rangeText(o.start, o.end)}`);
   });
   return lines;
+}
+
+/** `erases   sectors 0-1 of Internal Flash (0x08000000-0x08007FFF, 32,768 bytes)`: what a DfuSe download of `image` erases. */
+export function erasedSectorsNote(layout: DfuseLayout, image: MemoryImage): string {
+  const parts = touchedSectors(layout, image.ranges()).map(
+    (s) => `${s.first === s.last ? 'sector' : 'sectors'} ${sectorNumbers(s.first, s.last)} (${rangeText(s.start, s.end)}, ${count(s.end - s.start)} bytes)`,
+  );
+  return `erases   ${parts.join(', ')} of ${layout.name || 'the DfuSe layout'}`;
 }

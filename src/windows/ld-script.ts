@@ -7,6 +7,7 @@
  * arithmetic (bfd_vma), with `/` and `%` signed, as in ld's fold_binary.
  */
 
+import { FlashcutError } from '../errors.js';
 import { describe, LdLexer, type Token } from './ld-lexer.js';
 
 /** A region of a MEMORY command. */
@@ -28,7 +29,7 @@ export interface LinkerScript {
   readonly symbols: ReadonlyMap<string, bigint>;
 }
 
-/** Reads the file an INCLUDE names, as seen from the including file; throws IoError when it cannot. */
+/** Reads the file an INCLUDE names, as seen from the including file; throws a FlashcutError (IoError) when it cannot. */
 export type IncludeReader = (name: string, fromFile: string) => { readonly file: string; readonly text: string };
 
 export interface LinkerScriptOptions {
@@ -193,7 +194,13 @@ class ScriptParser {
     const name = lex.fileName();
     if (!this.include) throw lex.error(name, `INCLUDE ${name.text}: no way to read included files was given`);
     if (depth >= MAX_INCLUDE_DEPTH) throw lex.error(token, `INCLUDE nested more than ${MAX_INCLUDE_DEPTH} deep: does ${name.text} include itself?`);
-    const included = this.include(name.text, lex.file);
+    let included: { readonly file: string; readonly text: string };
+    try {
+      included = this.include(name.text, lex.file);
+    } catch (error) {
+      if (!(error instanceof FlashcutError)) throw error;
+      throw lex.error(name, `INCLUDE ${name.text}: ${error.message}`);
+    }
     body(new LdLexer(included.text, included.file), depth + 1);
   }
 
