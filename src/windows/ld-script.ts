@@ -40,6 +40,8 @@ export interface LinkerScriptOptions {
 
 /** INCLUDE deeper than this is taken for a file that includes itself. */
 const MAX_INCLUDE_DEPTH = 16;
+/** More INCLUDEs than this in all is refused: a file including itself twice would otherwise read 2^16 files. */
+const MAX_INCLUDES = 256;
 /** Brackets and unary operators nested deeper than this are refused before they exhaust the stack. */
 const MAX_EXPRESSION_DEPTH = 256;
 
@@ -92,6 +94,7 @@ class ScriptParser {
   readonly aliases = new Map<string, string>();
   readonly symbols = new Map<string, Value>();
   private nesting = 0;
+  private includes = 0;
   /** The region whose LENGTH is being read: ld lets that expression use its ORIGIN. */
   private pending: { name: string; origin: bigint } | undefined;
 
@@ -194,6 +197,7 @@ class ScriptParser {
     const name = lex.fileName();
     if (!this.include) throw lex.error(name, `INCLUDE ${name.text}: no way to read included files was given`);
     if (depth >= MAX_INCLUDE_DEPTH) throw lex.error(token, `INCLUDE nested more than ${MAX_INCLUDE_DEPTH} deep: does ${name.text} include itself?`);
+    if (++this.includes > MAX_INCLUDES) throw lex.error(token, `more than ${MAX_INCLUDES} INCLUDEs: does a file include itself?`);
     let included: { readonly file: string; readonly text: string };
     try {
       included = this.include(name.text, lex.file);
