@@ -19,7 +19,7 @@ const corpus = [
   { script: `${CORPUS}/nrf52840_xxaa.ld`, golden: 'nrf52840_xxaa.ld', flash: ['FLASH', 'EXTFLASH', 'uicr_bootloader_start_address'] },
   { script: `${CORPUS}/rp2040_memmap_boot2.ld`, golden: 'rp2040_memmap_boot2.ld', flash: ['BOOT2', 'FLASH'] },
   { script: `${CORPUS}/zephyr_linker.cmd`, golden: 'zephyr_linker.cmd', flash: ['FLASH'] },
-  { script: `${CORPUS}/expressions.ld`, golden: 'expressions.ld', flash: ['BOOT', 'APP', 'NVM', 'TAIL', 'OTP', 'EXTFLASH', 'TOP'] },
+  { script: `${CORPUS}/expressions.ld`, golden: 'expressions.ld', flash: ['BOOT', 'APP', 'NVM', 'TAIL', 'OTP', 'EXTFLASH', 'TOP', 'SIGNED', 'WIDE'] },
   { script: 'samples/stm32-seed/sane.ld', golden: 'stm32-seed-sane.ld', flash: ['FLASH', 'IDFLASH'] },
   { script: 'samples/stm32-seed/broken.ld', golden: 'stm32-seed-broken.ld', flash: ['FLASH', 'IDFLASH'] },
 ];
