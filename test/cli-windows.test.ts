@@ -119,7 +119,7 @@ describe('project configuration', () => {
     expect(result.code).toBe(0);
     await run([`${SEED}/sane.elf`, '-o', join(dir, 'expected.hex'), ...REGIONS]);
     expect(readFileSync(join(dir, 'build', 'app.hex'))).toEqual(readFileSync(join(dir, 'expected.hex')));
-    expect(result.stderr).toMatch(/config +.*package\.json "flashcut": ld, output\n/);
+    expect(result.stderr).toMatch(/config +.*package\.json "flashcut": uses ld, output\n/);
     expect(result.stderr).toMatch(/\(ld .*app\.ld \(.*package\.json "flashcut"\): FLASH \(rx\), no w attribute\)/);
   });
 
@@ -130,14 +130,14 @@ describe('project configuration', () => {
     await run([`${SEED}/sane.elf`, '-o', join(dir, 'expected.bin'), '--fill', '0', ...REGIONS]);
     expect(readFileSync(join(dir, 'build', 'app.bin'))).toEqual(readFileSync(join(dir, 'expected.bin')));
     expect(readFileSync(join(dir, 'build', 'app.hex'), 'utf8')).toMatch(/^:020000040800F2\r\n/);
-    expect(result.stderr).toMatch(/flashcut\.config\.json: windows, output, fill\n/);
+    expect(result.stderr).toMatch(/flashcut\.config\.json: uses windows, output, fill\n/);
   });
 
   it('lets command-line flags override the configuration and says which', async () => {
     const elf = project({ ld: 'app.ld', output: 'build/app.hex', fill: '0x00' });
     const result = await run([elf, '-o', join(dir, 'other.bin'), '--fill', '0xEE', '--region', 'FLASH=0x08000000:0xFF00']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/config +.*package\.json "flashcut": every setting overridden by the command line\n/);
+    expect(result.stderr).toMatch(/config +.*package\.json "flashcut": uses nothing; the command line overrides ld, output, fill\n/);
     expect(readFileSync(join(dir, 'other.bin')).length).toBeLessThan(0xff00);
   });
 

@@ -73,36 +73,38 @@ const DFUSE_SEEDS = [
   '@OTP Memory /0x1FFF7800/01*512 e,01*016 e',
 ];
 
+/** Runs `attempt` on 3,000 mutants of `seeds`; returns how many it completed without an error. */
+function fuzz(seed: number, seeds: readonly string[], fragments: readonly string[], attempt: (mutant: string) => void): number {
+  const next = random(seed);
+  let completed = 0;
+  for (let i = 0; i < 3000; i++) {
+    const mutant = mutate(seeds[i % seeds.length]!, next, fragments);
+    outcome(() => {
+      attempt(mutant);
+      completed++;
+    }, mutant);
+  }
+  return completed;
+}
+
 describe('seeded mutations', () => {
   it('linker scripts: a result or a typed error', () => {
-    const next = random(0x5eed);
-    let parsed = 0;
-    for (let i = 0; i < 3000; i++) {
-      const mutant = mutate(LD_SEEDS[i % LD_SEEDS.length]!, next, LD_FRAGMENTS);
-      outcome(() => {
-        const script = parseLinkerScript(mutant, { file: 'fuzz.ld', include: (name) => ({ file: name, text: name === 'self.ld' ? mutant : LD_SEEDS[0]! }) });
-        parsed++;
-        flashWindowsOf(script, 'fuzz');
-      }, mutant);
-    }
-    // Mutants that parse and mutants that do not: both paths were exercised.
+    const parsed = fuzz(0x5eed, LD_SEEDS, LD_FRAGMENTS, (mutant) => {
+      const script = parseLinkerScript(mutant, { file: 'fuzz.ld', include: (name) => ({ file: name, text: name === 'self.ld' ? mutant : LD_SEEDS[0]! }) });
+      flashWindowsOf(script, 'fuzz');
+    });
+    // Mutants that get through and mutants that are refused: both paths were exercised.
     expect(parsed).toBeGreaterThan(100);
     expect(parsed).toBeLessThan(2900);
   });
 
   it('DfuSe layouts: a result or a typed error', () => {
-    const next = random(0xdf05e);
-    let parsed = 0;
-    for (let i = 0; i < 3000; i++) {
-      const mutant = mutate(DFUSE_SEEDS[i % DFUSE_SEEDS.length]!, next, DFUSE_FRAGMENTS);
-      outcome(() => {
-        const layout = parseDfuseLayout(mutant);
-        parsed++;
-        const windows = dfuseWindows(layout, 'fuzz');
-        touchedSectors(layout, windows);
-        assertWritable(layout, [{ segment: 0, start: 0, end: 0xffff_ffff, sections: [] }]);
-      }, mutant);
-    }
+    const parsed = fuzz(0xdf05e, DFUSE_SEEDS, DFUSE_FRAGMENTS, (mutant) => {
+      const layout = parseDfuseLayout(mutant);
+      const windows = dfuseWindows(layout, 'fuzz');
+      touchedSectors(layout, windows);
+      assertWritable(layout, [{ segment: 0, start: 0, end: 0xffff_ffff, sections: [] }]);
+    });
     expect(parsed).toBeGreaterThan(100);
     expect(parsed).toBeLessThan(2900);
   });

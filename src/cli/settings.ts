@@ -50,11 +50,9 @@ export function resolveSettings(args: CliArgs): Settings {
   const fill = pick(args.fill, 'fill', config.fill);
 
   const notes: string[] = [];
-  if (found && fromConfig.length > 0) {
+  if (found) {
     const over = overridden.length > 0 ? `; the command line overrides ${overridden.join(', ')}` : '';
-    notes.push(`config   ${found.label}: ${fromConfig.join(', ')}${over}`);
-  } else if (found) {
-    notes.push(`config   ${found.label}: every setting overridden by the command line`);
+    notes.push(`config   ${found.label}: uses ${fromConfig.join(', ') || 'nothing'}${over}`);
   }
   return { outputs, format, fill, windows: windows.windows, dfuse: windows.dfuse, notes: [...notes, ...windows.notes] };
 }

@@ -64,7 +64,7 @@ export class LdLexer {
   expect(text: string, context: string): Token {
     const token = this.peek();
     if (token.kind === 'punct' && token.text === text) return this.next();
-    throw this.error(token, `expected '${text}' ${context}, found ${describe(token)}`);
+    throw this.error(token, `expected '${text}' ${context}, found ${describeToken(token)}`);
   }
 
   /** A FormatError located at `token`: `file:line:column: message`. */
@@ -195,7 +195,7 @@ export class LdLexer {
 }
 
 /** `'MEMORY'`, `a number`, `the end of the file`: a token as an error message names it. */
-export function describe(token: Token): string {
+export function describeToken(token: Token): string {
   if (token.kind === 'eof') return 'the end of the file';
   if (token.kind === 'string') return `"${token.text}"`;
   return `'${token.text}'`;

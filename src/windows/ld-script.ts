@@ -8,7 +8,7 @@
  */
 
 import { FlashcutError } from '../errors.js';
-import { describe, LdLexer, type Token } from './ld-lexer.js';
+import { describeToken, LdLexer, type Token } from './ld-lexer.js';
 
 /** A region of a MEMORY command. */
 export interface MemoryRegion {
@@ -103,7 +103,7 @@ class ScriptParser {
   script(lex: LdLexer, depth: number): void {
     for (let token = lex.next(); token.kind !== 'eof'; token = lex.next()) {
       if (token.kind === 'punct' && token.text === ';') continue;
-      if (token.kind !== 'name') throw lex.error(token, `expected a command (MEMORY, SECTIONS, INCLUDE, ...) or a symbol assignment, found ${describe(token)}`);
+      if (token.kind !== 'name') throw lex.error(token, `expected a command (MEMORY, SECTIONS, INCLUDE, ...) or a symbol assignment, found ${describeToken(token)}`);
       const word = token.text;
       if (word === 'MEMORY') {
         this.memory(lex, depth);
@@ -117,7 +117,7 @@ class ScriptParser {
         continue;
       } else if (word === 'INSERT') {
         const where = lex.next();
-        if (where.text !== 'AFTER' && where.text !== 'BEFORE') throw lex.error(where, `expected AFTER or BEFORE after INSERT, found ${describe(where)}`);
+        if (where.text !== 'AFTER' && where.text !== 'BEFORE') throw lex.error(where, `expected AFTER or BEFORE after INSERT, found ${describeToken(where)}`);
         this.name(lex, 'an output section after INSERT');
       } else if (word === 'REGION_ALIAS') {
         this.regionAlias(lex);
@@ -146,7 +146,7 @@ class ScriptParser {
       if (closed && token.kind === 'punct' && token.text === '}') return;
       if (!closed && token.kind === 'eof') return;
       if (token.kind !== 'name') {
-        throw lex.error(token, `expected a region definition (NAME (attributes) : ORIGIN = ..., LENGTH = ...)${closed ? " or '}'" : ''}, found ${describe(token)}`);
+        throw lex.error(token, `expected a region definition (NAME (attributes) : ORIGIN = ..., LENGTH = ...)${closed ? " or '}'" : ''}, found ${describeToken(token)}`);
       }
       if (token.text === 'INCLUDE') {
         this.includeFile(lex, token, depth, (inner, d) => this.memoryBody(inner, d, false));
@@ -163,7 +163,7 @@ class ScriptParser {
       attributes = '';
       for (let t = lex.next(); !(t.kind === 'punct' && t.text === ')'); t = lex.next()) {
         if (!(t.kind === 'name' || (t.kind === 'punct' && t.text === '!')) || !ATTRIBUTE_LETTERS.test(t.text)) {
-          throw lex.error(t, `expected region attributes (letters r w x a i l, '!' to negate) or ')', found ${describe(t)}`);
+          throw lex.error(t, `expected region attributes (letters r w x a i l, '!' to negate) or ')', found ${describeToken(t)}`);
         }
         attributes += t.text;
       }
@@ -184,7 +184,7 @@ class ScriptParser {
   private regionValue(lex: LdLexer, region: string, keywords: readonly string[], what: string): bigint {
     const keyword = lex.next();
     if (keyword.kind !== 'name' || !keywords.includes(keyword.text)) {
-      throw lex.error(keyword, `expected ${keywords.join(' or ')} in region ${region}, found ${describe(keyword)}`);
+      throw lex.error(keyword, `expected ${keywords.join(' or ')} in region ${region}, found ${describeToken(keyword)}`);
     }
     lex.expect('=', `after ${keyword.text}`);
     const start = lex.peek();
@@ -211,7 +211,7 @@ class ScriptParser {
   private regionAlias(lex: LdLexer): void {
     lex.expect('(', 'after REGION_ALIAS');
     const alias = lex.next();
-    if (alias.kind !== 'string' && alias.kind !== 'name') throw lex.error(alias, `expected the alias name in REGION_ALIAS, found ${describe(alias)}`);
+    if (alias.kind !== 'string' && alias.kind !== 'name') throw lex.error(alias, `expected the alias name in REGION_ALIAS, found ${describeToken(alias)}`);
     lex.expect(',', 'after the alias name');
     const region = this.name(lex, 'a region name in REGION_ALIAS');
     lex.expect(')', 'to close REGION_ALIAS(');
@@ -223,7 +223,7 @@ class ScriptParser {
   private assignment(lex: LdLexer, target: Token, provide: boolean): void {
     const op = lex.next();
     if (op.kind !== 'punct' || !ASSIGN_OPS.has(op.text)) {
-      throw lex.error(op, `expected an assignment ('=', '+=', ...) after ${describe(target)}, or a known command, found ${describe(op)}`);
+      throw lex.error(op, `expected an assignment ('=', '+=', ...) after ${describeToken(target)}, or a known command, found ${describeToken(op)}`);
     }
     const value = this.expression(lex);
     if (target.text === '.' || (provide && this.symbols.has(target.text))) return;
@@ -238,12 +238,12 @@ class ScriptParser {
       lex.next();
       return;
     }
-    throw lex.error(token, `expected ';' after the assignment, found ${describe(token)}`);
+    throw lex.error(token, `expected ';' after the assignment, found ${describeToken(token)}`);
   }
 
   private name(lex: LdLexer, what: string): Token {
     const token = lex.next();
-    if (token.kind !== 'name') throw lex.error(token, `expected ${what}, found ${describe(token)}`);
+    if (token.kind !== 'name') throw lex.error(token, `expected ${what}, found ${describeToken(token)}`);
     return token;
   }
 
@@ -308,7 +308,7 @@ class ScriptParser {
       lex.expect(')', "to close '('");
       return value;
     }
-    if (token.kind !== 'name') throw lex.error(token, `expected a number, a symbol, a function or '(', found ${describe(token)}`);
+    if (token.kind !== 'name') throw lex.error(token, `expected a number, a symbol, a function or '(', found ${describeToken(token)}`);
     if (lex.peek().kind === 'punct' && lex.peek().text === '(') {
       lex.next();
       return this.call(lex, token);
