@@ -149,6 +149,13 @@ describe('project configuration', () => {
     expect(readFileSync(join(dir, 'build', 'other.hex'), 'utf8')).toContain(':00000001FF');
   });
 
+  it('ignores the configuration with --no-config', async () => {
+    const elf = project({ fil: 1 });
+    const result = await run([elf, '--no-config', '-o', join(dir, 'a.hex'), ...REGIONS]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toContain('config');
+  });
+
   it.each([
     [{ ld: 'app.ld', output: 'a.hex', fil: 255 }, 'package.json: "flashcut.fil": expected no such setting (known: windows, ld, ldRegions, ldPath, dfuseLayout, format, fill, output), found 255'],
     [{ ld: 'app.ld', output: 'a.hex', fill: 256 }, 'package.json: "flashcut.fill": expected a byte value 0..255 (a number, or a string like "0xFF"), found 256'],

@@ -12,7 +12,8 @@ export interface CliArgs {
   readonly ldRegion: readonly string[];
   readonly ldPath: readonly string[];
   readonly dfuseLayout: string | undefined;
-  readonly config: string | undefined;
+  /** A file given with --config, false for --no-config, undefined to search. */
+  readonly config: string | false | undefined;
   readonly recordLength: number | undefined;
   readonly startAddress: boolean;
   readonly eol: 'crlf' | 'lf';
@@ -52,7 +53,7 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
       'ld-region': { type: 'string', array: true, describe: 'with --ld: take these regions (comma-separated, repeatable) instead', requiresArg: true },
       'ld-path': { type: 'string', array: true, describe: "with --ld: folder to search for INCLUDEd files after the script's own (ld's -L), repeatable", requiresArg: true },
       'dfuse-layout': { type: 'string', describe: 'take the windows from the writable sectors of a DfuSe layout ("@Internal Flash  /0x08000000/04*016Kg,...")', requiresArg: true },
-      config: { type: 'string', describe: 'project configuration file (default: flashcut.config.json or package.json "flashcut", from the input\'s folder upward)', requiresArg: true },
+      config: { type: 'string', describe: 'project configuration file (default: flashcut.config.json or package.json "flashcut", from the input\'s folder upward); --no-config: none', requiresArg: true },
       'record-length': { type: 'number', describe: 'HEX: data bytes per record, 1..255', default: 16, defaultDescription: '16' },
       'start-address': { type: 'boolean', describe: 'HEX: write the 05 start record from e_entry (--no-start-address omits it)', default: true },
       eol: { choices: ['crlf', 'lf'] as const, describe: 'HEX: line ends (CRLF, as objcopy and Intel write them)', default: 'crlf' as const },
@@ -88,7 +89,7 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
           ldRegion: (parsed['ld-region'] ?? []).flatMap((names) => String(names).split(',')).map((n) => n.trim()).filter((n) => n !== ''),
           ldPath: (parsed['ld-path'] ?? []).map(String),
           dfuseLayout: parsed['dfuse-layout'],
-          config: parsed.config,
+          config: (parsed.config as string | boolean | undefined) === false ? false : parsed.config,
           recordLength: parsed['record-length'],
           startAddress: parsed['start-address'],
           eol: parsed.eol,

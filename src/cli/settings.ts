@@ -24,12 +24,12 @@ export interface Settings {
 
 /**
  * Merges the command line with the project configuration (from --config, or found from the
- * input's folder upward) and reads the windows' source. Every command-line setting wins
+ * input's folder upward; none with --no-config) and reads the windows' source. Every command-line setting wins
  * over the same setting in the configuration; windows come from one source only.
  * Throws UsageError for conflicting options, and the readers' errors.
  */
 export function resolveSettings(args: CliArgs): Settings {
-  const found = args.config !== undefined ? readConfig(args.config) : findConfig(dirname(args.input));
+  const found = args.config === false ? undefined : args.config !== undefined ? readConfig(args.config) : findConfig(dirname(args.input));
   const config: ProjectConfig = found?.config ?? {};
   const fromConfig: string[] = [];
   const overridden: string[] = [];
