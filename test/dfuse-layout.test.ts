@@ -27,7 +27,7 @@ describe('DfuSe layout strings', () => {
   });
 
   it('reads several /address/ groups, byte units with a space, and the a..g bits', () => {
-    const layout = parseDfuseLayout('@Option Bytes  /0x1FFFC000/01*016 e/0x1FFEC000/02*008Ba,01*4 b/0x90000000/01*1Mf,01*2Kc,01*1Kd');
+    const layout = parseDfuseLayout('@Option Bytes  /0x1FFFC000/01*016 e/0x1FFEC000/02*008Ba,01*4 b/0x90000000/01*1Mf,01*2Kc,01*1Kd,02*64d');
     expect(layout.runs.map((r) => [r.start, r.sectorSize, r.count, r.readable, r.erasable, r.writable])).toEqual([
       [0x1fff_c000, 16, 1, true, false, true],
       [0x1ffe_c000, 8, 2, true, false, false],
@@ -35,6 +35,7 @@ describe('DfuSe layout strings', () => {
       [0x9000_0000, 1024 * 1024, 1, false, true, true],
       [0x9010_0000, 2048, 1, true, true, false],
       [0x9010_0800, 1024, 1, false, false, true],
+      [0x9010_0c00, 64, 2, false, false, true],
     ]);
   });
 

@@ -2,7 +2,7 @@
  * The DfuSe memory layout string a device reports as its interface name, as `dfu-util -l`
  * prints it: `@Internal Flash  /0x08000000/04*016Kg,01*064Kg,07*128Kg`. After the name
  * come one or more `/start/` groups of `COUNT*SIZE` sector runs; SIZE is decimal with a unit
- * (` ` or `B` bytes, `K`, `M`), then a type letter a..g whose value minus 'a' + 1 is a bit
+ * (` `, `B` or none for bytes, `K`, `M`), then a type letter a..g whose value minus 'a' + 1 is a bit
  * mask: 1 readable, 2 erasable, 4 writable (dfu-util's dfuse_mem.c).
  * Sector runs stay runs: a layout of a million sectors costs no more than one of ten.
  */
@@ -71,10 +71,11 @@ export function parseDfuseLayout(text: string, what = '--dfuse-layout'): DfuseLa
     let start = Number.parseInt(address![1]!, 16);
     do {
       const at = pos;
-      const run = take(/(\d{1,10})\*(\d{1,10})([ BKM])([a-g])/y);
+      // dfu-util takes a type letter right after the size as a size in bytes, with a warning.
+      const run = take(/(\d{1,10})\*(\d{1,10})([ BKM]?)([a-g])/y);
       if (!run) fail("a sector run COUNT*SIZE, a unit (' ', B, K or M) and a type letter a..g");
       const runCount = Number(run![1]);
-      const sectorSize = Number(run![2]) * (UNITS[run![3]!] ?? 1);
+      const sectorSize = Number(run![2]) * (UNITS[run![3] || 'B'] ?? 1);
       const mask = run![4]!.charCodeAt(0) - 'a'.charCodeAt(0) + 1;
       if (runCount === 0 || sectorSize === 0) {
         pos = at;
