@@ -2,7 +2,7 @@
 # Records the memory regions GNU ld itself reads from each linker script of the test
 # corpus: links a tiny object with the script and keeps the "Memory Configuration" table
 # of the map file (Name, Origin, Length, Attributes; ld prints the low 32 bits).
-# flashcut is not involved. Rerun (npm run goldens:ld) after changing a script and commit the result.
+# flashcut is not involved. Rerun (bash scripts/make-ld-goldens.sh) after changing a script and commit the result.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="$root/test/fixtures/ld"

@@ -19,7 +19,7 @@ const corpus = [
   { script: `${CORPUS}/nrf52840_xxaa.ld`, golden: 'nrf52840_xxaa.ld', flash: ['FLASH', 'EXTFLASH', 'uicr_bootloader_start_address'] },
   { script: `${CORPUS}/rp2040_memmap_boot2.ld`, golden: 'rp2040_memmap_boot2.ld', flash: ['BOOT2', 'FLASH'] },
   { script: `${CORPUS}/zephyr_linker.cmd`, golden: 'zephyr_linker.cmd', flash: ['FLASH'] },
-  { script: `${CORPUS}/expressions.ld`, golden: 'expressions.ld', flash: ['BOOT', 'APP', 'NVM', 'TAIL', 'OTP', 'EXTFLASH', 'TOP', 'SIGNED', 'WIDE'] },
+  { script: `${CORPUS}/expressions.ld`, golden: 'expressions.ld', flash: ['BOOT', 'APP', 'NVM', 'TAIL', 'OTP', 'EXTFLASH', 'TOP', 'SIGNED', 'WIDE', 'LATE', 'EARLY'] },
   { script: 'samples/stm32-seed/sane.ld', golden: 'stm32-seed-sane.ld', flash: ['FLASH', 'IDFLASH'] },
   { script: 'samples/stm32-seed/broken.ld', golden: 'stm32-seed-broken.ld', flash: ['FLASH', 'IDFLASH'] },
 ];
@@ -90,6 +90,11 @@ describe('MEMORY syntax', () => {
     });
   });
 
+  it('evaluates DEFINED in an assignment where it is written, in MEMORY at the end', () => {
+    const script = parse('b = DEFINED(c) ? 3 : 4; MEMORY { R (rx) : ORIGIN = b, LENGTH = DEFINED(c) ? 3 : 4 } c = 1;');
+    expect([script.symbols.get('b'), script.regions[0]?.origin, script.regions[0]?.length]).toEqual([4n, 4n, 3n]);
+  });
+
   it('reads regions from several MEMORY commands and INCLUDEs inside MEMORY', () => {
     const files: Record<string, string> = { 'banks.ld': 'B1 (rx) : ORIGIN = 0x100, LENGTH = 0x10\nB2 (rx) : ORIGIN = 0x200, LENGTH = 0x10' };
     const script = parse('MEMORY { A (rx) : ORIGIN = 0, LENGTH = 1 INCLUDE banks.ld }\nMEMORY { C (rw) : ORIGIN = 9, LENGTH = 1 }', (n) => files[n] ?? '');
@@ -115,7 +120,10 @@ describe('malformed scripts: FormatError at file:line:column saying what was exp
     ['MEMORY { FLASH (rx) : ORIGIN = 0, LENGTH = }', "x.ld:1:44: expected a number, a symbol, a function or '(', found '}'"],
     ['MEMORY { FLASH (rx) : ORIGIN = 0x, LENGTH = 1 }', "x.ld:1:32: '0x' is not a number (hex 0x..., octal 0..., or decimal, with an optional K or M)"],
     ['MEMORY { FLASH (rx) : ORIGIN = 08, LENGTH = 1 }', "x.ld:1:32: '08' is not a number (hex 0x..., octal 0..., or decimal, with an optional K or M)"],
-    ['MEMORY { F (rx) : ORIGIN = SIZE, LENGTH = 1 }', 'x.ld:1:28: cannot compute the ORIGIN of region F: symbol SIZE is not assigned before this point'],
+    ['MEMORY { F (rx) : ORIGIN = SIZE, LENGTH = 1 }', 'x.ld:1:28: cannot compute the ORIGIN of region F: symbol SIZE is not assigned in the script'],
+    ['MEMORY { A (rx) : ORIGIN = ORIGIN(B), LENGTH = 1\n B (rx) : ORIGIN = 4, LENGTH = 1 }', 'x.ld:1:28: cannot compute the ORIGIN of region A: ld computes the ORIGIN of region B only after this value, and would read a placeholder'],
+    ['MEMORY { A (rx) : ORIGIN = LENGTH(A), LENGTH = 1 }', 'x.ld:1:28: cannot compute the ORIGIN of region A: ld computes the LENGTH of region A only after this value, and would read a placeholder'],
+    ['X = ORIGIN(A); MEMORY { A (rx) : ORIGIN = 0, LENGTH = 1 }\nMEMORY { B (rx) : ORIGIN = X, LENGTH = 1 }', 'x.ld:2:28: cannot compute the ORIGIN of region B: no memory region A is defined before this point'],
     ['MEMORY { F (rx) : ORIGIN = 0, LENGTH = 1 / 0 }', 'x.ld:1:40: cannot compute the LENGTH of region F: division by zero'],
     ['MEMORY { F (rx) : ORIGIN = ALIGN(4), LENGTH = 1 }', "x.ld:1:28: cannot compute the ORIGIN of region F: ALIGN(n) aligns '.', which is known only inside SECTIONS"],
     ['MEMORY { F (rx) : ORIGIN = ADDR(.text), LENGTH = 1 }', 'x.ld:1:28: cannot compute the ORIGIN of region F: ADDR(...) is known only during a link'],

@@ -4,7 +4,10 @@
  * No file I/O: INCLUDE goes through a callback the caller supplies.
  *
  * Values are computed the way ld computes them on a 64-bit host: unsigned 64-bit
- * arithmetic (bfd_vma), with `/` and `%` signed, as in ld's fold_binary.
+ * arithmetic (bfd_vma), with `/` and `%` signed, as in ld's fold_binary. As in ld, symbol
+ * assignments are evaluated in script order, while ORIGIN and LENGTH are evaluated after the
+ * whole script is read, so they see each symbol's final value (`DEFINED` still answers for
+ * the point where it is written).
  */
 
 import { FlashcutError } from '../errors.js';
@@ -51,7 +54,11 @@ interface Unknown {
 }
 type Value = bigint | Unknown;
 
+/** An expression, evaluated when called: at once for an assignment, at the end for a region. */
+type Expr = () => Value;
+
 const isKnown = (v: Value): v is bigint => typeof v === 'bigint';
+const constant = (v: Value): Expr => () => v;
 const u64 = (v: bigint) => BigInt.asUintN(64, v);
 const s64 = (v: bigint) => BigInt.asIntN(64, v);
 
@@ -84,21 +91,69 @@ const BINARY_LEVELS: readonly (readonly string[])[] = [
 export function parseLinkerScript(text: string, options: LinkerScriptOptions): LinkerScript {
   const parser = new ScriptParser(options.include);
   parser.script(new LdLexer(text, options.file), 0);
+  const regions = parser.finish();
   const symbols = new Map<string, bigint>();
   for (const [name, value] of parser.symbols) if (isKnown(value)) symbols.set(name, value);
-  return { regions: parser.regions, aliases: parser.aliases, symbols };
+  return { regions, aliases: parser.aliases, symbols };
+}
+
+/** A region as read: its values are computed once the whole script is known. */
+interface PendingRegion {
+  readonly name: string;
+  readonly attributes: string | undefined;
+  readonly definedAt: string;
+  readonly origin: RegionValue;
+  readonly length: RegionValue;
+}
+
+interface RegionValue {
+  readonly expr: Expr;
+  /** Throws the located error for a value that cannot be computed. */
+  readonly fail: (reason: string) => never;
+  /** The value, kept while no symbol has been assigned since it was computed. */
+  cached?: { generation: number; value: Value };
+  evaluating?: boolean;
 }
 
 class ScriptParser {
-  readonly regions: MemoryRegion[] = [];
   readonly aliases = new Map<string, string>();
   readonly symbols = new Map<string, Value>();
+  private readonly regions: PendingRegion[] = [];
   private nesting = 0;
   private includes = 0;
-  /** The region whose LENGTH is being read: ld lets that expression use its ORIGIN. */
-  private pending: { name: string; origin: bigint } | undefined;
+  /** Counts symbol assignments, so that cached region values know when they are stale. */
+  private generation = 0;
+  /** The region value finish() is computing. */
+  private finishing: { index: number; part: 'ORIGIN' | 'LENGTH' } | undefined;
 
   constructor(private readonly include: IncludeReader | undefined) {}
+
+  /** The regions with their values, now that every symbol has its final value. */
+  finish(): MemoryRegion[] {
+    // Values computed for assignments along the way saw other regions than ld's ordered pass does.
+    this.generation++;
+    return this.regions.map((r, index) => {
+      const value = (v: RegionValue, what: 'ORIGIN' | 'LENGTH') => {
+        this.finishing = { index, part: what };
+        const result = this.regionValue(v);
+        return isKnown(result) ? result : v.fail(`cannot compute the ${what} of region ${r.name}: ${result.unknown}`);
+      };
+      return { name: r.name, attributes: r.attributes, origin: value(r.origin, 'ORIGIN'), length: value(r.length, 'LENGTH'), definedAt: r.definedAt };
+    });
+  }
+
+  private regionValue(v: RegionValue): Value {
+    if (v.cached?.generation === this.generation) return v.cached.value;
+    if (v.evaluating) return { unknown: 'it depends on itself' };
+    v.evaluating = true;
+    try {
+      const value = v.expr();
+      v.cached = { generation: this.generation, value };
+      return value;
+    } finally {
+      v.evaluating = false;
+    }
+  }
 
   script(lex: LdLexer, depth: number): void {
     for (let token = lex.next(); token.kind !== 'eof'; token = lex.next()) {
@@ -169,28 +224,25 @@ class ScriptParser {
       }
     }
     lex.expect(':', `after the region name ${name}${attributes === undefined ? '' : ` (${attributes})`}`);
-    const origin = this.regionValue(lex, name, ['ORIGIN', 'org', 'o'], 'ORIGIN');
+    const origin = this.regionExpression(lex, name, ['ORIGIN', 'org', 'o']);
     lex.accept(',');
-    this.pending = { name, origin };
-    const length = this.regionValue(lex, name, ['LENGTH', 'len', 'l'], 'LENGTH');
-    this.pending = undefined;
+    const length = this.regionExpression(lex, name, ['LENGTH', 'len', 'l']);
     if (this.regions.some((r) => r.name === name) || this.aliases.has(name)) {
       throw lex.error(nameToken, `memory region ${name} is defined twice`);
     }
     this.regions.push({ name, attributes, origin, length, definedAt: `${lex.file}:${nameToken.line}` });
   }
 
-  /** `ORIGIN = expr` (or a short spelling): the value, which must be known without linking. */
-  private regionValue(lex: LdLexer, region: string, keywords: readonly string[], what: string): bigint {
+  /** `ORIGIN = expr` (or a short spelling), kept for evaluation at the end. */
+  private regionExpression(lex: LdLexer, region: string, keywords: readonly string[]): RegionValue {
     const keyword = lex.next();
     if (keyword.kind !== 'name' || !keywords.includes(keyword.text)) {
       throw lex.error(keyword, `expected ${keywords.join(' or ')} in region ${region}, found ${describeToken(keyword)}`);
     }
     lex.expect('=', `after ${keyword.text}`);
     const start = lex.peek();
-    const value = this.expression(lex);
-    if (!isKnown(value)) throw lex.error(start, `cannot compute the ${what} of region ${region}: ${value.unknown}`);
-    return value;
+    const expr = this.expression(lex);
+    return { expr, fail: (reason) => { throw lex.error(start, reason); } };
   }
 
   private includeFile(lex: LdLexer, token: Token, depth: number, body: (inner: LdLexer, depth: number) => void): void {
@@ -219,17 +271,17 @@ class ScriptParser {
     this.aliases.set(alias.text, region.text);
   }
 
-  /** `NAME op= expr`, after NAME; `provide` assigns only a symbol not defined yet. */
+  /** `NAME op= expr`, after NAME, evaluated now; `provide` assigns only a symbol not defined yet. */
   private assignment(lex: LdLexer, target: Token, provide: boolean): void {
     const op = lex.next();
     if (op.kind !== 'punct' || !ASSIGN_OPS.has(op.text)) {
       throw lex.error(op, `expected an assignment ('=', '+=', ...) after ${describeToken(target)}, or a known command, found ${describeToken(op)}`);
     }
-    const value = this.expression(lex);
+    const value = this.expression(lex)();
     if (target.text === '.' || (provide && this.symbols.has(target.text))) return;
     const previous = this.symbols.get(target.text) ?? { unknown: `symbol ${target.text} is not assigned before this point` };
-    const result = op.text === '=' ? value : binary(op.text.slice(0, -1), previous, value);
-    this.symbols.set(target.text, result);
+    this.symbols.set(target.text, op.text === '=' ? value : binary(op.text.slice(0, -1), previous, value));
+    this.generation++;
   }
 
   private endOfStatement(lex: LdLexer): void {
@@ -248,12 +300,12 @@ class ScriptParser {
   }
 
   /** expression: condition ('?' expression ':' expression)? */
-  private expression(lex: LdLexer): Value {
+  private expression(lex: LdLexer): Expr {
     return this.nested(lex, () => this.conditional(lex));
   }
 
   /** Runs `parse` one nesting level deeper, refusing expressions nested beyond MAX_EXPRESSION_DEPTH. */
-  private nested(lex: LdLexer, parse: () => Value): Value {
+  private nested(lex: LdLexer, parse: () => Expr): Expr {
     if (this.nesting >= MAX_EXPRESSION_DEPTH) throw lex.error(lex.peek(), `expression nested more than ${MAX_EXPRESSION_DEPTH} deep`);
     this.nesting++;
     try {
@@ -263,17 +315,20 @@ class ScriptParser {
     }
   }
 
-  private conditional(lex: LdLexer): Value {
+  private conditional(lex: LdLexer): Expr {
     const condition = this.binaryLevel(lex, 0);
     if (!lex.accept('?')) return condition;
     const whenTrue = this.expression(lex);
     lex.expect(':', "in 'condition ? a : b'");
     const whenFalse = this.expression(lex);
-    if (!isKnown(condition)) return condition;
-    return condition !== 0n ? whenTrue : whenFalse;
+    return () => {
+      const c = condition();
+      if (!isKnown(c)) return c;
+      return c !== 0n ? whenTrue() : whenFalse();
+    };
   }
 
-  private binaryLevel(lex: LdLexer, level: number): Value {
+  private binaryLevel(lex: LdLexer, level: number): Expr {
     const operators = BINARY_LEVELS[level];
     if (operators === undefined) return this.unary(lex);
     let left = this.binaryLevel(lex, level + 1);
@@ -282,27 +337,31 @@ class ScriptParser {
       if (op.kind !== 'punct' || !operators.includes(op.text)) return left;
       lex.next();
       const right = this.binaryLevel(lex, level + 1);
-      left = binary(op.text, left, right);
+      const l = left;
+      left = () => binary(op.text, l(), right());
     }
   }
 
-  private unary(lex: LdLexer): Value {
+  private unary(lex: LdLexer): Expr {
     const token = lex.peek();
     if (token.kind === 'punct' && ['-', '+', '!', '~'].includes(token.text)) {
       lex.next();
       const operand = this.nested(lex, () => this.unary(lex));
-      if (!isKnown(operand)) return operand;
-      if (token.text === '-') return u64(-operand);
-      if (token.text === '!') return operand === 0n ? 1n : 0n;
-      if (token.text === '~') return u64(~operand);
-      return operand;
+      return () => {
+        const v = operand();
+        if (!isKnown(v)) return v;
+        if (token.text === '-') return u64(-v);
+        if (token.text === '!') return v === 0n ? 1n : 0n;
+        if (token.text === '~') return u64(~v);
+        return v;
+      };
     }
     return this.primary(lex);
   }
 
-  private primary(lex: LdLexer): Value {
+  private primary(lex: LdLexer): Expr {
     const token = lex.next();
-    if (token.kind === 'number') return u64(token.value);
+    if (token.kind === 'number') return constant(u64(token.value));
     if (token.kind === 'punct' && token.text === '(') {
       const value = this.expression(lex);
       lex.expect(')', "to close '('");
@@ -313,49 +372,60 @@ class ScriptParser {
       lex.next();
       return this.call(lex, token);
     }
-    if (token.text === '.') return { unknown: "'.' (the location counter) is known only inside SECTIONS" };
-    if (token.text === 'SIZEOF_HEADERS' || token.text === 'sizeof_headers') return { unknown: 'SIZEOF_HEADERS is known only during a link' };
-    return this.symbols.get(token.text) ?? { unknown: `symbol ${token.text} is not assigned before this point` };
+    if (token.text === '.') return constant({ unknown: "'.' (the location counter) is known only inside SECTIONS" });
+    if (token.text === 'SIZEOF_HEADERS' || token.text === 'sizeof_headers') return constant({ unknown: 'SIZEOF_HEADERS is known only during a link' });
+    return () => this.symbols.get(token.text) ?? { unknown: `symbol ${token.text} is not assigned in the script` };
   }
 
   /** `NAME(args)` after the `(`. */
-  private call(lex: LdLexer, fn: Token): Value {
+  private call(lex: LdLexer, fn: Token): Expr {
     const name = fn.text;
     if (name === 'ORIGIN' || name === 'LENGTH') {
       const regionName = this.name(lex, `a region name in ${name}(...)`).text;
       lex.expect(')', `to close ${name}(`);
-      const region = this.regions.find((r) => r.name === (this.aliases.get(regionName) ?? regionName));
-      if (!region && name === 'ORIGIN' && this.pending?.name === regionName) return this.pending.origin;
-      if (!region) return { unknown: `no memory region ${regionName} is defined before this point` };
-      return name === 'ORIGIN' ? region.origin : region.length;
+      return () => {
+        const index = this.regions.findIndex((r) => r.name === (this.aliases.get(regionName) ?? regionName));
+        const region = this.regions[index];
+        if (!region) return { unknown: `no memory region ${regionName} is defined before this point` };
+        // ld computes regions in order, ORIGIN before LENGTH, and reads a placeholder (0 or ~0) for a value not computed yet.
+        const f = this.finishing;
+        if (f !== undefined && (index > f.index || (index === f.index && f.part === 'ORIGIN' && name === 'LENGTH'))) {
+          return { unknown: `ld computes the ${name} of region ${regionName} only after this value, and would read a placeholder` };
+        }
+        const value = this.regionValue(name === 'ORIGIN' ? region.origin : region.length);
+        return isKnown(value) ? value : { unknown: `the ${name} of region ${regionName}: ${value.unknown}` };
+      };
     }
     if (name === 'DEFINED') {
       const symbol = this.name(lex, 'a symbol name in DEFINED(...)').text;
       lex.expect(')', 'to close DEFINED(');
-      return this.symbols.has(symbol) ? 1n : 0n;
+      // Evaluated when the expression is: at its point for an assignment, at the end for a region (as ld does).
+      return () => (this.symbols.has(symbol) ? 1n : 0n);
     }
-    const args: Value[] = [];
+    const args: Expr[] = [];
     if (!lex.accept(')')) {
       do {
-        const next = lex.peek();
-        // SEGMENT_START("text-segment", ...) and CONSTANT(MAXPAGESIZE) take names and strings.
-        if (next.kind === 'string') {
+        // SEGMENT_START("text-segment", ...) takes a string.
+        if (lex.peek().kind === 'string') {
           lex.next();
-          args.push({ unknown: `${name}(...) is known only during a link` });
+          args.push(constant({ unknown: `${name}(...) is known only during a link` }));
         } else {
           args.push(this.expression(lex));
         }
       } while (lex.accept(','));
       lex.expect(')', `to close ${name}(`);
     }
-    if (LINK_TIME_FUNCTIONS.has(name)) return { unknown: `${name}(...) is known only during a link` };
+    if (LINK_TIME_FUNCTIONS.has(name)) return constant({ unknown: `${name}(...) is known only during a link` });
     const arity = FUNCTION_ARITY[name];
     if (arity === undefined) throw lex.error(fn, `unknown function ${name}(...)`);
     if (!arity.includes(args.length)) throw lex.error(fn, `${name}(...) takes ${arity.join(' or ')} argument(s), not ${args.length}`);
-    const unknown = args.find((a) => !isKnown(a));
-    if (unknown !== undefined) return unknown;
-    const [a, b] = args as bigint[];
-    return evaluateFunction(name, a ?? 0n, b);
+    return () => {
+      const values = args.map((arg) => arg());
+      const unknown = values.find((v) => !isKnown(v));
+      if (unknown !== undefined) return unknown;
+      const [a, b] = values as bigint[];
+      return evaluateFunction(name, a ?? 0n, b);
+    };
   }
 }
 
