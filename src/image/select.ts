@@ -36,7 +36,7 @@ export interface Selection {
 /**
  * Selects the bytes to program: each PT_LOAD's file bytes at their load address (p_paddr),
  * of those only the ones an allocated section with contents covers (all but the ELF and
- * program headers when the file has no such section), and of those only the ones inside the
+ * program headers when the file has no section headers at all), and of those only the ones inside the
  * union of the windows. Everything else is listed in `dropped`.
  *
  * Throws LayoutError when two segments put different bytes at one address.
@@ -101,11 +101,13 @@ function firmwareRangesOf(elf: ElfFile): { sections: Span[]; headers: Span[] } {
     { start: h.e_phoff, end: h.e_phoff + h.e_phnum * ELF32_PHDR_SIZE },
     { start: h.e_shoff, end: h.e_shoff + h.e_shnum * ELF32_SHDR_SIZE },
   ]);
-  const withContents = elf.sections.filter((s) => s.hasContents);
-  if (withContents.length > 0) {
+  // With a section table, only section bytes are firmware, even when no section has any
+  // (a PT_LOAD holding just the ELF headers and padding, as ld makes around empty sections).
+  if (elf.sections.length > 0) {
+    const withContents = elf.sections.filter((s) => s.hasContents);
     return { sections: mergeSpans(withContents.map((s) => ({ start: s.fileOffset, end: s.fileOffset + s.size }))), headers };
   }
-  // A stripped file: every segment byte is firmware except the ELF structures.
+  // No section headers (objcopy --strip-sections): every segment byte is firmware except the ELF structures.
   return { sections: subtractSpans([{ start: 0, end: elf.bytes.length }], headers), headers };
 }
 
