@@ -1,7 +1,8 @@
 /** Bugs the proofs (differential layouts, fuzzing) found in the core, one regression test each. */
 import { describe, expect, it } from 'vitest';
 import { convert } from '../src/convert.js';
-import { LayoutError } from '../src/errors.js';
+import { FormatError, LayoutError } from '../src/errors.js';
+import { manySectionsInOneSegment, manySegments, overlappingSegments } from './fuzz/big-inputs.js';
 import { buildElf, SHF_ALLOC } from './helpers/elf-builder.js';
 
 const FLASH = { name: 'FLASH', start: 0x0800_0000, end: 0x0801_0000, source: 'test' };
@@ -20,5 +21,39 @@ describe('selection with a section table but no section bytes (layout seed 36765
   it('still programs the segment bytes of a file without section headers', () => {
     const stripped = buildElf({ segments: [{ paddr: 0x0800_0000, data: 64 }], sections: 'none' });
     expect(convert(stripped, { windows: [FLASH], format: 'bin' }).output).toHaveLength(64);
+  });
+});
+
+describe('segments that all overlap the same sections (found by the 65,535-segment review)', () => {
+  it('are refused with a FormatError instead of running out of memory', () => {
+    // 20,000 x 20,000 placements from a 1.6 MB file: main ran out of its 4 GB heap here.
+    expect(() => convert(overlappingSegments(20_000), { windows: [FLASH] })).toThrow(FormatError);
+  });
+
+  it('a few overlapping segments are still fine', () => {
+    const { plan } = convert(overlappingSegments(50), { windows: [FLASH] });
+    expect(plan.elf.loadSegments).toHaveLength(50);
+    expect(plan.elf.loadSegments.every((s) => s.sections.length === 50)).toBe(true);
+    expect(plan.selection.image.size).toBe(200);
+  });
+});
+
+describe('the largest tables a file can list', () => {
+  it('65,534 segments: every segment finds its own section', () => {
+    const { plan } = convert(manySegments(), { windows: [FLASH] });
+    const segments = plan.elf.loadSegments;
+    expect(segments).toHaveLength(0xfffe);
+    expect(segments.slice(0, 0xfffd - 2).every((s, i) => s.sections.length === 1 && s.sections[0]?.name === `.s${i}`)).toBe(true);
+    // 0x08000000 + i * 8 up to the end of FLASH: 8,192 segments of 4 bytes inside it.
+    expect(plan.selection.image.size).toBe(8192 * 4);
+  });
+
+  it('65,531 sections in one segment: the padding between them is dropped and named', () => {
+    const { plan } = convert(manySectionsInOneSegment(), { windows: [{ ...FLASH, end: 0x0800_0020 }] });
+    expect(plan.selection.image.ranges()).toEqual([0, 8, 16, 24].map((o) => ({ start: 0x0800_0000 + o, end: 0x0800_0004 + o })));
+    const padding = plan.selection.dropped.filter((d) => d.reason === 'padding');
+    expect(padding.map((d) => [d.start - 0x0800_0000, d.sections])).toEqual([[4, []], [12, []], [20, []], [28, []]]);
+    const kept = plan.selection.kept.map((k) => k.sections);
+    expect(kept).toEqual([['.s0'], ['.s1'], ['.s2'], ['.s3']]);
   });
 });
