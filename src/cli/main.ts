@@ -72,7 +72,7 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
   const pending = parts.map((part) => ({ ...part, chunks: writePlan(plan, part.image) }));
   const written: WrittenOutput[] = [];
   for (const part of pending) {
-    const size = part.path === '-' ? await writeToStream(io.stdout, part.chunks) : writeFileAtomic(part.path, part.chunks);
+    const size = part.path === '-' ? await writeToStream(io.stdout, part.chunks) : await writeFileAtomic(part.path, part.chunks);
     written.push({
       path: part.path === '-' ? '(standard output)' : part.path,
       title: format.title,
