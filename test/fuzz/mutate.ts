@@ -78,32 +78,10 @@ export function randomMutation(rng: Random): Mutation {
         apply: (b) => writeField(b, at, size, interestingValue(new Random(valueSeed), size, b, at)),
       };
     }
-    case 5: {
-      const entry = rng.u32();
-      const field = rng.pick(PHDR_FIELDS);
-      const valueSeed = rng.u32();
-      return {
-        name: `program header (${entry} mod e_phnum) field +${field}`,
-        apply: (b) => {
-          const { phoff, phnum } = layoutOf(b);
-          const at = phoff + (entry % Math.max(phnum, 1)) * 32 + field;
-          return writeField(b, at, 4, interestingValue(new Random(valueSeed), 4, b, at));
-        },
-      };
-    }
-    case 6: {
-      const entry = rng.u32();
-      const field = rng.pick(SHDR_FIELDS);
-      const valueSeed = rng.u32();
-      return {
-        name: `section header (${entry} mod e_shnum) field +${field}`,
-        apply: (b) => {
-          const { shoff, shnum } = layoutOf(b);
-          const at = shoff + (entry % Math.max(shnum, 1)) * 40 + field;
-          return writeField(b, at, 4, interestingValue(new Random(valueSeed), 4, b, at));
-        },
-      };
-    }
+    case 5:
+      return tableFieldMutation(rng, 'program header', PHDR_FIELDS, 32, (l) => [l.phoff, l.phnum]);
+    case 6:
+      return tableFieldMutation(rng, 'section header', SHDR_FIELDS, 40, (l) => [l.shoff, l.shnum]);
     default: {
       // The extended-count escapes: the real counts then come from section header 0.
       const which = rng.pick([44, 48, 50] as const);
@@ -118,6 +96,27 @@ export function randomMutation(rng: Random): Mutation {
       };
     }
   }
+}
+
+/** A field of one entry of the program or section header table set to an interesting value. */
+function tableFieldMutation(
+  rng: Random,
+  table: string,
+  fields: readonly number[],
+  entrySize: number,
+  where: (layout: ReturnType<typeof layoutOf>) => [offset: number, entries: number],
+): Mutation {
+  const entry = rng.u32();
+  const field = rng.pick(fields);
+  const valueSeed = rng.u32();
+  return {
+    name: `${table} (${entry} mod count) field +${field}`,
+    apply: (b) => {
+      const [offset, entries] = where(layoutOf(b));
+      const at = offset + (entry % Math.max(entries, 1)) * entrySize + field;
+      return writeField(b, at, 4, interestingValue(new Random(valueSeed), 4, b, at));
+    },
+  };
 }
 
 function flip(bytes: Uint8Array, at: number, bit: number): Uint8Array {
