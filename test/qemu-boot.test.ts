@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { convert } from '../src/convert.js';
 import { describeWithTools } from './helpers/tools.js';
 import { withRunAddressesAsLoadAddresses } from './helpers/wrong-elf.js';
@@ -42,7 +42,9 @@ async function boot(image: Uint8Array, kind: ImageKind): Promise<{ stdout: strin
 let dir = '';
 
 describeWithTools('QEMU netduinoplus2 boots of flashcut images', ['qemu-system-arm', 'arm-none-eabi-objcopy'], () => {
-  dir = mkdtempSync(join(tmpdir(), 'flashcut-qemu-'));
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'flashcut-qemu-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it.each<ImageKind>(['hex', 'bin'])('the %s image boots: .data, .ramfunc and the ID are where the firmware expects them', async (kind) => {
