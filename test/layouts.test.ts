@@ -49,7 +49,7 @@ describeWithTools('differential layouts against GNU objcopy', LAYOUT_TOOLS, () =
     const loads = (b: BuiltLayout) => b.sections.filter((s) => s.size > 0 && s.flags.includes('LOAD'));
     const inWindow = (b: BuiltLayout, a: number) => b.layout.windows.some((w) => a >= w.start && a < w.end);
     const counts = {
-      bigEndian: built.filter((b) => b.layout.bigEndian).length,
+      bigEndian: built.filter((b) => b.elf[5] === 2).length, // EI_DATA = ELFDATA2MSB: elf32-bigarm
       dataInFlash: built.filter((b) => loads(b).some((s) => s.lma !== s.vma && inWindow(b, s.lma))).length,
       ramRemoved: built.filter((b) => b.removed.length > 0).length,
       straddling: built.filter((b) => loads(b).some((s) => inWindow(b, s.lma) !== inWindow(b, s.lma + s.size - 1))).length,
