@@ -139,6 +139,12 @@ describe.each([true, false])('selection (littleEndian=%s)', (littleEndian) => {
     expect(selectFlashBytes(elf, [parseRegion('0:64K')]).image.ranges()).toEqual([{ start: 0, end: 12 }]);
   });
 
+  it('keeps p_paddr 0 of a single segment that runs elsewhere (.data loaded at 0), as BFD does', () => {
+    const elf = parseElf(buildElf({ littleEndian, segments: [{ paddr: 0, vaddr: 0x2000_0000, data: 8 }] }));
+    expect(elf.lmaFromVaddr).toBe(false);
+    expect(selectFlashBytes(elf, [parseRegion('0:1K')]).image.ranges()).toEqual([{ start: 0, end: 8 }]);
+  });
+
   it('skips segments without file bytes', () => {
     const sel = select({ littleEndian, segments: [{ paddr: 0x0800_0000, data: 4 }, { paddr: 0x2000_0000, data: 0, memsz: 0x100 }] });
     expect(sel.dropped).toEqual([]);

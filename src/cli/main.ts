@@ -147,7 +147,7 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
   for (const part of pending) {
     const hash = createHash('sha256');
     const chunks = hashed(part.chunks, hash);
-    const size = part.path === '-' ? await writeToStream(io.stdout, chunks) : writeFileAtomic(part.path, chunks);
+    const size = part.path === '-' ? await writeToStream(io.stdout, chunks) : await writeFileAtomic(part.path, chunks);
     written.push({
       path: part.path === '-' ? '(standard output)' : part.path,
       title: part.format.title,

@@ -46,12 +46,12 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   const programHeaders = readProgramHeaders(reader, header);
   const sectionHeaders = readSectionHeaders(reader, header);
   const sections = readSections(reader, header, sectionHeaders);
-  const loads = programHeaders.filter((ph) => ph.p_type === PT_LOAD);
-  // Some linkers leave every p_paddr at 0; BFD (objcopy) then takes the run addresses, and so do we.
-  const lmaFromVaddr = loads.every((ph) => ph.p_paddr === 0) && loads.some((ph) => ph.p_vaddr !== 0);
-  const loadSegments = programHeaders.flatMap((ph, index) =>
-    ph.p_type === PT_LOAD ? [toLoadSegment(ph, index, sections, lmaFromVaddr)] : [],
-  );
+  // Some linkers leave every p_paddr at 0. With more than one PT_LOAD that occupies memory, BFD
+  // (objcopy) then takes the run addresses, so that segments do not all load at 0; so do we.
+  const lmaFromVaddr =
+    programHeaders.every((ph) => ph.p_paddr === 0) && programHeaders.filter((ph) => ph.p_type === PT_LOAD && ph.p_memsz !== 0).length > 1;
+  const index = new SectionIndex(sections, programHeaders.length);
+  const loadSegments = programHeaders.flatMap((ph, i) => (ph.p_type === PT_LOAD ? [toLoadSegment(ph, i, index, lmaFromVaddr)] : []));
   return { bytes, littleEndian, header, programHeaders, sectionHeaders, sections, loadSegments, lmaFromVaddr };
 }
 
@@ -245,7 +245,7 @@ function sectionName(table: Uint8Array | undefined, offset: number, index: numbe
   return name;
 }
 
-function toLoadSegment(ph: Elf32ProgramHeader, index: number, sections: readonly Section[], lmaFromVaddr: boolean): LoadSegment {
+function toLoadSegment(ph: Elf32ProgramHeader, index: number, sections: SectionIndex, lmaFromVaddr: boolean): LoadSegment {
   return {
     index,
     lma: lmaFromVaddr ? ph.p_vaddr : ph.p_paddr,
@@ -254,8 +254,67 @@ function toLoadSegment(ph: Elf32ProgramHeader, index: number, sections: readonly
     fileSize: ph.p_filesz,
     memSize: ph.p_memsz,
     flags: ph.p_flags,
-    sections: sections.filter((s) => s.allocated && sectionInSegment(s, ph)),
+    sections: sections.inSegment(ph),
   };
+}
+
+/**
+ * The allocated sections sorted by where a segment finds them (file offset, or address for
+ * NOBITS), so that each segment binary-searches its candidates instead of testing every
+ * section: a file with 65,535 segments and as many sections stays fast.
+ */
+class SectionIndex {
+  private readonly byOffset: Section[];
+  private readonly byAddress: Section[];
+  /** Candidates left to examine: linker output needs about one per section and segment. */
+  private budget: number;
+
+  constructor(
+    private readonly sections: readonly Section[],
+    private readonly segmentCount: number,
+  ) {
+    const allocated = sections.filter((s) => s.allocated);
+    this.byOffset = allocated.filter((s) => s.type !== SHT_NOBITS).sort((a, b) => a.fileOffset - b.fileOffset);
+    this.byAddress = allocated.filter((s) => s.type === SHT_NOBITS).sort((a, b) => a.vma - b.vma);
+    this.budget = 8 * (sections.length + segmentCount) + 100_000;
+  }
+
+  /**
+   * The segment's sections, in section table order. Throws FormatError when the segments
+   * overlap so much that matching them to the sections would take far more time and memory
+   * than the file's size justifies (many segments over the same many sections).
+   */
+  inSegment(ph: Elf32ProgramHeader): Section[] {
+    const found: Section[] = [];
+    for (const [sorted, key, from, to] of [
+      [this.byOffset, (s: Section) => s.fileOffset, ph.p_offset, ph.p_offset + ph.p_filesz],
+      [this.byAddress, (s: Section) => s.vma, ph.p_vaddr, ph.p_vaddr + ph.p_memsz],
+    ] as const) {
+      for (let i = lowerBound(sorted, key, from); i < sorted.length && key(sorted[i] as Section) <= to; i++) {
+        if (--this.budget < 0) {
+          throw new FormatError(
+            `${count(this.segmentCount)} program headers and ${count(this.sections.length)} sections: ` +
+              'the PT_LOAD segments overlap each other far beyond any linker output',
+          );
+        }
+        const section = sorted[i] as Section;
+        if (sectionInSegment(section, ph)) found.push(section);
+      }
+    }
+    return found.sort((a, b) => a.index - b.index);
+  }
+}
+
+/** The first index of `sorted` whose key is at least `from` (ends included: empty sections sit at a boundary). */
+function lowerBound(sorted: readonly Section[], key: (s: Section) => number, from: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (key(sorted[mid] as Section) < from) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /**

@@ -71,7 +71,7 @@ export interface Section {
 export interface LoadSegment {
   /** Index in the program header table. */
   readonly index: number;
-  /** Load address (p_paddr, or p_vaddr when every p_paddr is 0): where the bytes are programmed. */
+  /** Load address (p_paddr, or p_vaddr when `lmaFromVaddr`): where the bytes are programmed. */
   readonly lma: number;
   /** Run address (p_vaddr). */
   readonly vma: number;
@@ -97,8 +97,9 @@ export interface ElfFile {
   readonly sections: readonly Section[];
   readonly loadSegments: readonly LoadSegment[];
   /**
-   * Every PT_LOAD has p_paddr 0 while some p_vaddr is not: the linker left the load addresses
-   * unset, so segments load at their run addresses (as BFD and objcopy decide too).
+   * Every program header has p_paddr 0 and more than one PT_LOAD occupies memory: the linker
+   * left the load addresses unset, so segments load at their run addresses (BFD's rule, which
+   * objcopy follows).
    */
   readonly lmaFromVaddr: boolean;
 }

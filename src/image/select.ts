@@ -1,7 +1,7 @@
 import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, ELF32_SHDR_SIZE, SHT_NOBITS } from '../elf/constants.js';
 import type { ElfFile, LoadSegment, Section } from '../elf/types.js';
 import { MemoryImage, type ImageChunk } from './memory-image.js';
-import { intersectSpans, mergeSpans, subtractSpans, type Span } from './spans.js';
+import { clipSorted, intersectSpans, mergeSpans, subtractSpans, type Span } from './spans.js';
 import type { FlashWindow } from './windows.js';
 
 /**
@@ -39,7 +39,7 @@ export interface Selection {
 /**
  * Selects the bytes to program: each PT_LOAD's file bytes at their load address (p_paddr),
  * of those only the ones an allocated section with contents covers (all but the ELF and
- * program headers when the file has no such section), and of those only the ones inside the
+ * program headers when the file has no section headers at all), and of those only the ones inside the
  * union of the windows. Everything else is listed in `dropped`.
  *
  * Throws LayoutError when two segments put different bytes at one address.
@@ -54,15 +54,9 @@ export function selectFlashBytes(elf: ElfFile, windows: readonly FlashWindow[]):
 
   for (const segment of elf.loadSegments) {
     if (segment.fileSize === 0) continue;
-    const placed = sectionPlacements(segment);
+    const placed = new Placements(segment);
     const toLma = (offset: number) => segment.lma + (offset - segment.fileOffset);
-    const describe = (start: number, end: number) => ({
-      origin: `segment ${segment.index}`,
-      segment: segment.index,
-      start,
-      end,
-      sections: placed.filter((p) => p.start < end && p.end > start && p.end > p.start).map((p) => p.name),
-    });
+    const describe = (start: number, end: number) => ({ origin: `segment ${segment.index}`, segment: segment.index, start, end, sections: placed.meeting(start, end) });
 
     const whole = [{ start: segment.lma, end: segment.lma + segment.fileSize }];
     const inside = intersectSpans(whole, spans);
@@ -70,7 +64,7 @@ export function selectFlashBytes(elf: ElfFile, windows: readonly FlashWindow[]):
     for (const range of outside) dropped.push({ ...describe(range.start, range.end), reason: 'outside-windows' });
 
     const segmentFile = { start: segment.fileOffset, end: segment.fileOffset + segment.fileSize };
-    const programmed = intersectSpans([segmentFile], firmware.sections);
+    const programmed = clipSorted(firmware.sections, segmentFile);
     for (const gap of subtractSpans([segmentFile], programmed)) {
       for (const part of intersectSpans([gap], firmware.headers)) {
         pushInside(dropped, inside, toLma(part.start), toLma(part.end), (s, e) => ({ ...describe(s, e), reason: 'elf-headers' as const }));
@@ -83,8 +77,9 @@ export function selectFlashBytes(elf: ElfFile, windows: readonly FlashWindow[]):
       pushInside(kept, inside, toLma(part.start), toLma(part.end), (s, e) => describe(s, e));
     }
   }
+  const segments = new Map(elf.loadSegments.map((s) => [s.index, s]));
   for (const range of kept) {
-    const segment = elf.loadSegments.find((s) => s.index === range.segment);
+    const segment = range.segment === undefined ? undefined : segments.get(range.segment);
     if (!segment) continue;
     const offset = segment.fileOffset + (range.start - segment.lma);
     pieces.push({
@@ -128,20 +123,54 @@ function firmwareRangesOf(elf: ElfFile): { sections: Span[]; headers: Span[] } {
     { start: h.e_phoff, end: h.e_phoff + h.e_phnum * ELF32_PHDR_SIZE },
     { start: h.e_shoff, end: h.e_shoff + h.e_shnum * ELF32_SHDR_SIZE },
   ]);
-  const withContents = elf.sections.filter((s) => s.hasContents);
-  if (withContents.length > 0) {
+  // With a section table, only section bytes are firmware, even when no section has any
+  // (a PT_LOAD holding just the ELF headers and padding, as ld makes around empty sections).
+  if (elf.sections.length > 0) {
+    const withContents = elf.sections.filter((s) => s.hasContents);
     return { sections: mergeSpans(withContents.map((s) => ({ start: s.fileOffset, end: s.fileOffset + s.size }))), headers };
   }
-  // A stripped file: every segment byte is firmware except the ELF structures.
+  // No section headers (objcopy --strip-sections): every segment byte is firmware except the ELF structures.
   return { sections: subtractSpans([{ start: 0, end: elf.bytes.length }], headers), headers };
 }
 
-/** Each allocated section of the segment at its load address, as BFD computes it. */
-function sectionPlacements(segment: LoadSegment): { name: string; start: number; end: number }[] {
-  return segment.sections.map((s: Section) => {
-    const start = s.type === SHT_NOBITS ? segment.lma + (s.vma - segment.vma) : segment.lma + (s.fileOffset - segment.fileOffset);
-    return { name: s.name || `[${s.index}]`, start, end: start + s.size };
-  });
+/**
+ * The segment's allocated sections at their load addresses, as BFD computes them, sorted by
+ * start with a running maximum of ends, so that asking which sections meet a range costs a
+ * binary search plus the sections found, not a scan of all of them.
+ */
+class Placements {
+  private readonly placed: { name: string; start: number; end: number }[];
+  /** maxEnd[i]: the highest end among placed[0..i]. */
+  private readonly maxEnd: number[] = [];
+
+  constructor(segment: LoadSegment) {
+    this.placed = segment.sections
+      .map((s: Section) => {
+        const start = s.type === SHT_NOBITS ? segment.lma + (s.vma - segment.vma) : segment.lma + (s.fileOffset - segment.fileOffset);
+        return { name: s.name || `[${s.index}]`, start, end: start + s.size };
+      })
+      .filter((p) => p.end > p.start)
+      .sort((a, b) => a.start - b.start);
+    let max = -Infinity;
+    for (const p of this.placed) this.maxEnd.push((max = Math.max(max, p.end)));
+  }
+
+  /** Names of the non-empty sections that meet [start, end), in address order. */
+  meeting(start: number, end: number): string[] {
+    let low = 0;
+    let high = this.placed.length;
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      if ((this.placed[mid] as { start: number }).start < end) low = mid + 1;
+      else high = mid;
+    }
+    const names: string[] = [];
+    for (let i = low - 1; i >= 0 && (this.maxEnd[i] as number) > start; i--) {
+      const p = this.placed[i] as { name: string; end: number };
+      if (p.end > start) names.push(p.name);
+    }
+    return names.reverse();
+  }
 }
 
 /** Adds the parts of [start, end) that lie inside `inside` to `list`. */

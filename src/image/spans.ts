@@ -58,3 +58,23 @@ export function subtractSpans(a: readonly Span[], b: readonly Span[]): Span[] {
   }
   return out;
 }
+
+/**
+ * The parts of `sorted` (sorted, disjoint spans, as mergeSpans returns them) inside `range`.
+ * Binary search: cheap for one range against many spans.
+ */
+export function clipSorted(sorted: readonly Span[], range: Span): Span[] {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if ((sorted[mid] as Span).end <= range.start) low = mid + 1;
+    else high = mid;
+  }
+  const out: Span[] = [];
+  for (let i = low; i < sorted.length && (sorted[i] as Span).start < range.end; i++) {
+    const s = sorted[i] as Span;
+    out.push({ start: Math.max(s.start, range.start), end: Math.min(s.end, range.end) });
+  }
+  return out;
+}
