@@ -5,6 +5,10 @@
 export { convert, planConversion, resolveWindows, splitByWindow, writePlan } from './convert.js';
 export type { ConversionPlan, ConvertOptions } from './convert.js';
 export { parseElf } from './elf/parse.js';
+export { CORTEX_M_SRAM_REGION, findIssues, ramRegionsFor } from './findings/index.js';
+export type { Finding, FindingCode, FindingOptions, MemoryRegion, Severity } from './findings/index.js';
+export { analyse, inspectElf, sectionPlacements } from './inspect.js';
+export type { Analysis, InspectOptions, SectionPlacement } from './inspect.js';
 export type { Elf32Header, Elf32ProgramHeader, Elf32SectionHeader, ElfFile, LoadSegment, Section } from './elf/types.js';
 export {
   FlashcutError,

@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { extname, resolve } from 'node:path';
@@ -6,10 +7,14 @@ import { FlashcutError, IoError, UsageError } from '../errors.js';
 import type { OutputFormat } from '../formats/format.js';
 import { formatByName, formatForPath } from '../formats/registry.js';
 import { parseRegion } from '../image/windows.js';
+import { analyse, inspectElf } from '../inspect.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { inspectLines } from './inspect-view.js';
+import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } from './json-report.js';
 import { parseCommandLine, type CliArgs } from './options.js';
 import { summaryLines, type WrittenOutput } from './report.js';
+import { painter } from './text.js';
 
 /** What the CLI may touch of its surroundings; tests pass their own. */
 export interface CliIo {
@@ -18,10 +23,12 @@ export interface CliIo {
   readonly stderr: { write(text: string): unknown };
   /** Columns for help text. */
   readonly width: number;
+  /** Whether each stream may be coloured (a terminal, NO_COLOR unset); default: neither. */
+  readonly colour?: { readonly stdout: boolean; readonly stderr: boolean };
 }
 
 /** Exit codes, as documented in `--help` and the README. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, strict: 3 } as const;
 
 /**
  * Runs flashcut with `argv` (the arguments after the program name) and returns the exit
@@ -29,6 +36,8 @@ export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let verbose = argv.includes('--verbose') || argv.includes('-v');
+  let json = argv.includes('--json');
+  let command: CliArgs['command'] = argv[0] === 'inspect' ? 'inspect' : 'convert';
   let input: string | undefined;
   try {
     const parsed = await parseCommandLine(argv, packageVersion, io.width);
@@ -36,24 +45,44 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(parsed.text + '\n');
       return EXIT.ok;
     }
-    verbose = parsed.args.verbose;
-    input = parsed.args.input;
-    return await convertFile(parsed.args, io);
+    ({ verbose, json, command, input } = parsed.args);
+    return parsed.args.command === 'inspect' ? inspectFile(parsed.args, io) : await convertFile(parsed.args, io);
   } catch (error) {
-    return reportError(error, input, verbose, io);
+    const code = reportError(error, input, verbose, io);
+    if (json && error instanceof FlashcutError) {
+      io.stdout.write(toJson(errorDocument({ version: packageVersion(), command, status: 'error', exitCode: code }, error)));
+    }
+    return code;
   }
+}
+
+/** `flashcut inspect`: the analysis as a table (or JSON) on standard output; exit 3 with --strict and findings. */
+function inspectFile(args: CliArgs, io: CliIo): number {
+  if (args.output !== undefined) throw new UsageError('inspect writes no file: leave out -o, or convert without inspect');
+  const bytes = readInput(args.input);
+  const analysis = inspectElf(bytes, { windows: args.region.map((text) => parseRegion(text)), writeUnit: writeUnit(args) });
+  const failed = args.strict && analysis.findings.length > 0;
+  const exitCode = failed ? EXIT.strict : EXIT.ok;
+  if (args.json) {
+    io.stdout.write(toJson(reportDocument(header(args, failed, exitCode), { path: args.input, size: bytes.length }, analysis, [])));
+  } else {
+    io.stdout.write(inspectLines(args.input, analysis, painter(io.colour?.stdout ?? false)).join('\n') + '\n');
+  }
+  return exitCode;
 }
 
 async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
   const target = args.output;
   if (target === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output)');
   if (target !== '-') checkOutputPath(args.input, target);
+  if (args.json && target === '-') throw new UsageError('--json prints the report on standard output: write the image to a file (-o FILE)');
   const format = chooseFormat(args, target);
   if (args.split && (format.name !== 'bin' || target === '-')) {
     throw new UsageError('--split writes one BIN file per window: it needs a .bin output file');
   }
 
-  const plan = planConversion(readInput(args.input), {
+  const bytes = readInput(args.input);
+  const plan = planConversion(bytes, {
     windows: args.region.map((text) => parseRegion(text)),
     format,
     startAddress: args.startAddress ? undefined : null,
@@ -65,24 +94,68 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
     maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
   });
 
+  const analysis = analyse(plan.elf, plan.selection, { writeUnit: writeUnit(args) });
+  const report = (status: 'ok' | 'strict', outputs: readonly (WrittenOutput & OutputRecord)[]): void => {
+    const exitCode = status === 'strict' ? EXIT.strict : EXIT.ok;
+    if (args.json) {
+      const document = reportDocument(header(args, status === 'strict', exitCode), { path: args.input, size: bytes.length }, analysis, outputs);
+      io.stdout.write(toJson(document));
+    } else if (!args.quiet || status === 'strict') {
+      io.stderr.write(summaryLines(args.input, analysis, outputs, painter(io.colour?.stderr ?? false)).join('\n') + '\n');
+    }
+  };
+  // --strict: every finding fails the run before a byte is written (dropped padding makes no finding).
+  if (args.strict && analysis.findings.length > 0) {
+    report('strict', []);
+    if (!args.json) io.stderr.write(`flashcut: --strict: ${analysis.findings.length} finding(s); nothing written\n`);
+    return EXIT.strict;
+  }
+
   const parts = args.split
     ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(target, window.name), image }))
     : [{ path: target, image: plan.selection.image }];
   // Every writer checks its options before producing a byte, so nothing is written unless all can be.
   const pending = parts.map((part) => ({ ...part, chunks: writePlan(plan, part.image) }));
-  const written: WrittenOutput[] = [];
+  const written: (WrittenOutput & OutputRecord)[] = [];
   for (const part of pending) {
-    const size = part.path === '-' ? await writeToStream(io.stdout, part.chunks) : writeFileAtomic(part.path, part.chunks);
+    const hash = createHash('sha256');
+    const chunks = hashed(part.chunks, hash);
+    const size = part.path === '-' ? await writeToStream(io.stdout, chunks) : writeFileAtomic(part.path, chunks);
     written.push({
       path: part.path === '-' ? '(standard output)' : part.path,
       title: format.title,
+      format: format.name,
       size,
+      sha256: hash.digest('hex'),
       start: part.image.start ?? 0,
       end: part.image.end ?? 0,
     });
   }
-  if (!args.quiet) io.stderr.write(summaryLines(args.input, plan, written).join('\n') + '\n');
+  report('ok', written);
   return EXIT.ok;
+}
+
+/** The chunks unchanged, fed to `hash` on the way through. */
+function* hashed(chunks: Iterable<Uint8Array>, hash: Hash): Iterable<Uint8Array> {
+  for (const chunk of chunks) {
+    hash.update(chunk);
+    yield chunk;
+  }
+}
+
+function writeUnit(args: CliArgs): number | undefined {
+  if (args.align === undefined) return undefined;
+  const unit = parseNumber(args.align, '--align');
+  if (unit < 1 || !Number.isInteger(Math.log2(unit))) throw new UsageError(`--align ${args.align}: the write unit must be a power of two (1, 2, 4, ... bytes)`);
+  return unit;
+}
+
+function header(args: CliArgs, failed: boolean, exitCode: number): { version: string; command: CliArgs['command']; status: ReportStatus; exitCode: number } {
+  return { version: packageVersion(), command: args.command, status: failed ? 'strict-failure' : 'ok', exitCode };
+}
+
+function toJson(document: object): string {
+  return JSON.stringify(document, null, 2) + '\n';
 }
 
 function chooseFormat(args: CliArgs, target: string): OutputFormat {

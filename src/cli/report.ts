@@ -1,7 +1,8 @@
-import type { ConversionPlan } from '../convert.js';
 import { machineName } from '../elf/constants.js';
-import type { DroppedRange } from '../image/select.js';
+import type { Analysis } from '../inspect.js';
 import { count, hex32, rangeText } from '../numbers.js';
+import { DROP_WORDS, findingLines } from './inspect-view.js';
+import { painter, type Paint } from './text.js';
 
 /** An output file as the summary shows it. */
 export interface WrittenOutput {
@@ -12,18 +13,13 @@ export interface WrittenOutput {
   readonly end: number;
 }
 
-const DROP_TEXT: Record<DroppedRange['reason'], string> = {
-  'outside-windows': 'outside every window',
-  'elf-headers': 'ELF/program headers, not firmware',
-  padding: 'padding between sections',
-};
-
 /**
  * The conversion summary, one string per line: the input, the windows and where they came
- * from, per-window use, every dropped range with its sections, and the files written.
+ * from, per-window use, every dropped range with its sections, the files written, and the
+ * findings in short (when there are any).
  */
-export function summaryLines(input: string, plan: ConversionPlan, outputs: readonly WrittenOutput[]): string[] {
-  const { elf, windows, selection } = plan;
+export function summaryLines(input: string, analysis: Analysis, outputs: readonly WrittenOutput[], paint: Paint = painter(false)): string[] {
+  const { elf, windows, selection } = analysis;
   const h = elf.header;
   const lines = [
     `flashcut: ${input}: ${machineName(h.e_machine)} ELF32, ${elf.littleEndian ? 'little' : 'big'}-endian, entry ${hex32(h.e_entry)}`,
@@ -42,11 +38,12 @@ export function summaryLines(input: string, plan: ConversionPlan, outputs: reado
   selection.dropped.forEach((d, i) => {
     const sections = d.sections.length > 0 ? `: ${d.sections.join(' ')}` : '';
     lines.push(
-      `${i === 0 ? '  dropped ' : '          '} segment ${d.segment}  ${rangeText(d.start, d.end)}  ${count(d.end - d.start)} bytes  ${DROP_TEXT[d.reason]}${sections}`,
+      `${i === 0 ? '  dropped ' : '          '} segment ${d.segment}  ${rangeText(d.start, d.end)}  ${count(d.end - d.start)} bytes  ${DROP_WORDS[d.reason]}${sections}`,
     );
   });
   outputs.forEach((o, i) => {
     lines.push(`${i === 0 ? '  wrote   ' : '          '} ${o.path}  ${o.title}, ${count(o.size)} bytes, ${rangeText(o.start, o.end)}`);
   });
+  if (analysis.findings.length > 0) lines.push(...findingLines(analysis.findings, paint, 'short'));
   return lines;
 }

@@ -1,5 +1,6 @@
 import { removePendingFiles } from './atomic-write.js';
 import { main } from './main.js';
+import { wantsColour } from './text.js';
 
 /** The process entry point: wires `main` to the real process, and cleans up on a signal. */
 export function run(): void {
@@ -13,6 +14,7 @@ export function run(): void {
     stdout: process.stdout,
     stderr: process.stderr,
     width: process.stdout.columns ?? 80,
+    colour: { stdout: wantsColour(process.stdout.isTTY, process.env), stderr: wantsColour(process.stderr.isTTY, process.env) },
   }).then((code) => {
     process.exitCode = code;
   });

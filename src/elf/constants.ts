@@ -60,3 +60,57 @@ const MACHINE_NAMES: Readonly<Record<number, string>> = {
 export function machineName(machine: number): string {
   return MACHINE_NAMES[machine] ?? `machine ${machine}`;
 }
+
+const SEGMENT_TYPE_NAMES: Readonly<Record<number, string>> = {
+  0: 'NULL',
+  1: 'LOAD',
+  2: 'DYNAMIC',
+  3: 'INTERP',
+  4: 'NOTE',
+  5: 'SHLIB',
+  6: 'PHDR',
+  7: 'TLS',
+  0x6474e550: 'GNU_EH_FRAME',
+  0x6474e551: 'GNU_STACK',
+  0x6474e552: 'GNU_RELRO',
+  0x70000001: 'ARM_EXIDX',
+};
+
+/** p_type as readelf names it (`LOAD`, `ARM_EXIDX`), or its hex value. */
+export function segmentTypeName(type: number): string {
+  return SEGMENT_TYPE_NAMES[type] ?? '0x' + type.toString(16).toUpperCase();
+}
+
+const SECTION_TYPE_NAMES: Readonly<Record<number, string>> = {
+  0: 'NULL',
+  1: 'PROGBITS',
+  2: 'SYMTAB',
+  3: 'STRTAB',
+  4: 'RELA',
+  5: 'HASH',
+  6: 'DYNAMIC',
+  7: 'NOTE',
+  8: 'NOBITS',
+  9: 'REL',
+  11: 'DYNSYM',
+  14: 'INIT_ARRAY',
+  15: 'FINI_ARRAY',
+  16: 'PREINIT_ARRAY',
+  0x70000001: 'ARM_EXIDX',
+  0x70000003: 'ARM_ATTRIBUTES',
+};
+
+/** sh_type as readelf names it (`PROGBITS`, `NOBITS`), or its hex value. */
+export function sectionTypeName(type: number): string {
+  return SECTION_TYPE_NAMES[type] ?? '0x' + type.toString(16).toUpperCase();
+}
+
+/** p_flags as readelf prints them: `RWE`, `R E`, ... */
+export function segmentFlagsText(flags: number): string {
+  return (flags % 8 >= PF_R ? 'R' : ' ') + (flags % 4 >= PF_W ? 'W' : ' ') + (flags % 2 >= PF_X ? 'E' : ' ');
+}
+
+/** sh_flags' W, A, X letters as readelf prints them. */
+export function sectionFlagsText(flags: number): string {
+  return (flags % 2 >= SHF_WRITE ? 'W' : '') + (flags % 4 >= SHF_ALLOC ? 'A' : '') + (flags % 8 >= SHF_EXECINSTR ? 'X' : '');
+}

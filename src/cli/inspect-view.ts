@@ -1,0 +1,135 @@
+import { machineName, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../elf/constants.js';
+import type { Finding } from '../findings/index.js';
+import { sectionPlacements, type Analysis, type SectionPlacement } from '../inspect.js';
+import { count, hex, hex32, rangeText } from '../numbers.js';
+import { painter, percent, table, TEXT_WIDTH, usageBar, wrap, type Paint } from './text.js';
+
+/** Short words for why bytes are dropped, for tables. */
+export const DROP_WORDS = {
+  'outside-windows': 'outside every window',
+  'elf-headers': 'ELF/program headers, not firmware',
+  padding: 'padding between sections',
+} as const;
+
+/**
+ * `flashcut inspect`: the program headers, the sections of each loadable segment with the
+ * window they land in and what a conversion does with them, per-window usage, the dropped
+ * ranges and the findings. One string per line, laid out for 80 columns.
+ */
+export function inspectLines(input: string, analysis: Analysis, paint: Paint = painter(false)): string[] {
+  const { elf, windows, ram, selection } = analysis;
+  const h = elf.header;
+  const lines = [
+    `${input}:`,
+    `  ${machineName(h.e_machine)} ELF32, ${elf.littleEndian ? 'little' : 'big'}-endian, entry ${hex32(h.e_entry)}, ` +
+      `${h.e_phnum} segments, ${h.e_shnum} sections`,
+    '',
+    paint('bold', 'Program headers'),
+    ...indent(
+      table(
+        [
+          ['#', 'type', 'offset', 'vaddr', 'paddr', 'filesz', 'memsz', 'flg'],
+          ...elf.programHeaders.map((p, i) => [
+            String(i),
+            segmentTypeName(p.p_type),
+            hex(p.p_offset),
+            hex32(p.p_vaddr),
+            hex32(p.p_paddr),
+            hex(p.p_filesz),
+            hex(p.p_memsz),
+            segmentFlagsText(p.p_flags),
+          ]),
+        ],
+        ['r', 'l', 'r', 'l', 'l', 'r', 'r', 'l'],
+      ),
+    ),
+    '',
+    paint('bold', 'Sections of the loadable segments (load address: where the bytes are programmed)'),
+    ...indent(
+      table(
+        [
+          ['seg', 'section', 'type', 'flg', 'size', 'load at', 'conversion'],
+          ...sectionPlacements(analysis).map((p) => [
+            String(p.segment),
+            p.section.name || `[${p.section.index}]`,
+            sectionTypeName(p.section.type),
+            sectionFlagsText(p.section.flags),
+            hex(p.section.size),
+            hex32(p.loadAddress),
+            verdict(p),
+          ]),
+        ],
+        ['r', 'l', 'l', 'l', 'r', 'l', 'l'],
+      ),
+    ),
+    '',
+    paint('bold', 'Flash windows'),
+    ...indent(
+      table(
+        windows.map((w) => {
+          const used = selection.image.bytesIn(w.start, w.end);
+          const size = w.end - w.start;
+          return [w.name, rangeText(w.start, w.end), `${count(used)} / ${count(size)}`, percent(used, size), usageBar(used, size)];
+        }),
+        ['l', 'l', 'r', 'r', 'l'],
+      ),
+    ),
+    ...sourceLines(windows),
+  ];
+  if (ram.length > 0) {
+    lines.push('', paint('bold', 'RAM regions (for the checks)'), ...indent(table(ram.map((r) => [r.name, rangeText(r.start, r.end)]))), ...sourceLines(ram));
+  }
+  if (selection.dropped.length > 0) {
+    const rows = table(
+      selection.dropped.map((d) => [`segment ${d.segment}`, rangeText(d.start, d.end), `${count(d.end - d.start)} bytes`, DROP_WORDS[d.reason]]),
+      ['l', 'l', 'r', 'l'],
+    );
+    lines.push('', paint('bold', 'Dropped file bytes'));
+    selection.dropped.forEach((d, i) => {
+      lines.push(`  ${rows[i] ?? ''}`);
+      if (d.sections.length > 0) lines.push(...wrap(d.sections.join(' '), TEXT_WIDTH, '    sections: ', ' '.repeat(14)));
+    });
+  }
+  lines.push('', ...findingLines(analysis.findings, paint, 'full'));
+  return lines;
+}
+
+/**
+ * The findings as text: `full` gives each its message and fix (inspect), `short` its one-line
+ * summary and fix (the conversion report).
+ */
+export function findingLines(findings: readonly Finding[], paint: Paint, detail: 'full' | 'short'): string[] {
+  if (findings.length === 0) return [`${paint('bold', 'Findings:')} ${paint('green', 'none')}`];
+  const lines = [paint('bold', `Findings (${findings.length})`)];
+  for (const f of findings) {
+    const label = f.severity.padEnd(8);
+    const head = wrap(`${f.code}: ${detail === 'full' ? f.message : f.summary}`, TEXT_WIDTH, `  ${label} `);
+    const first = head[0] ?? '';
+    // Colour after wrapping, so escape codes never count towards the width.
+    lines.push(first.replace(label, paint(f.severity === 'error' ? 'red' : 'yellow', label)), ...head.slice(1));
+    lines.push(...wrap(f.fix, TEXT_WIDTH, `${' '.repeat(11)}fix: `, ' '.repeat(16)));
+  }
+  return lines;
+}
+
+function verdict(p: SectionPlacement): string {
+  if (p.section.size === 0) return 'empty';
+  if (p.fileBytes === 0) return 'no file bytes';
+  const dropped = p.dropped.map((d) => `drop ${count(d.bytes)}: ${shortReason(d.reason)}`);
+  if (p.keptBytes === 0) return p.dropped.length === 1 && p.dropped[0] ? `drop: ${shortReason(p.dropped[0].reason)}` : dropped.join(', ');
+  const keep = `keep in ${p.window ?? 'window'}`;
+  return p.keptBytes === p.fileBytes ? keep : [`keep ${count(p.keptBytes)}`, ...dropped].join(', ');
+}
+
+function shortReason(reason: SectionPlacement['dropped'][number]['reason']): string {
+  return reason === 'outside-windows' ? 'no window' : reason === 'elf-headers' ? 'ELF headers' : 'padding';
+}
+
+/** `source: --region`, once per distinct source, wrapped. */
+function sourceLines(regions: readonly { readonly source: string }[]): string[] {
+  return [...new Set(regions.map((r) => r.source))].flatMap((source) => wrap(source, TEXT_WIDTH, '  source: ', ' '.repeat(10)));
+}
+
+function indent(lines: readonly string[]): string[] {
+  return lines.map((l) => `  ${l}`);
+}

@@ -1,0 +1,113 @@
+import { machineName, PT_LOAD, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../elf/constants.js';
+import { sectionPlacements, type Analysis } from '../inspect.js';
+
+/** Version of the `--json` document's shape (schema/report.schema.json); raised only on an incompatible change. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** An output file as `--json` lists it. */
+export interface OutputRecord {
+  readonly path: string;
+  /** Format name: `hex`, `bin`, ... */
+  readonly format: string;
+  readonly size: number;
+  /** SHA-256 of the bytes written, lower-case hex. */
+  readonly sha256: string;
+  /** Address range [start, end) the file covers. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** How a run ended, as `--json` reports it. */
+export type ReportStatus = 'ok' | 'strict-failure' | 'error';
+
+/** Who wrote the document and for which command. */
+export interface ReportHeader {
+  readonly version: string;
+  readonly command: 'convert' | 'inspect';
+  readonly status: ReportStatus;
+  readonly exitCode: number;
+}
+
+/**
+ * The `--json` document of a run that got as far as an analysis: the input, windows and RAM
+ * regions with their sources, every program header, the sections of the loadable segments with
+ * their fate, kept and dropped ranges (with reason codes), findings (with stable codes) and the
+ * files written. Addresses and sizes are numbers; ranges are half-open [start, end).
+ */
+export function reportDocument(header: ReportHeader, input: { path: string; size: number }, analysis: Analysis, outputs: readonly OutputRecord[]): object {
+  const { elf, selection } = analysis;
+  return {
+    ...documentHeader(header),
+    input: {
+      path: input.path,
+      size: input.size,
+      machine: machineName(elf.header.e_machine),
+      eMachine: elf.header.e_machine,
+      byteOrder: elf.littleEndian ? 'little' : 'big',
+      entry: elf.header.e_entry,
+    },
+    windows: analysis.windows.map((w) => ({
+      name: w.name,
+      start: w.start,
+      end: w.end,
+      size: w.end - w.start,
+      used: selection.image.bytesIn(w.start, w.end),
+      source: w.source,
+    })),
+    ramRegions: analysis.ram.map((r) => ({ name: r.name, start: r.start, end: r.end, source: r.source })),
+    segments: elf.programHeaders.map((p, index) => ({
+      index,
+      type: segmentTypeName(p.p_type),
+      pType: p.p_type,
+      offset: p.p_offset,
+      vaddr: p.p_vaddr,
+      paddr: p.p_paddr,
+      filesz: p.p_filesz,
+      memsz: p.p_memsz,
+      flags: segmentFlagsText(p.p_flags).replace(/ /g, ''),
+      pFlags: p.p_flags,
+      sections: p.p_type === PT_LOAD ? (elf.loadSegments.find((s) => s.index === index)?.sections.map((s) => s.name) ?? []) : [],
+    })),
+    sections: sectionPlacements(analysis).map((p) => ({
+      index: p.section.index,
+      name: p.section.name,
+      type: sectionTypeName(p.section.type),
+      flags: sectionFlagsText(p.section.flags),
+      address: p.section.vma,
+      loadAddress: p.loadAddress,
+      offset: p.section.fileOffset,
+      size: p.section.size,
+      segment: p.segment,
+      window: p.window ?? null,
+      fileBytes: p.fileBytes,
+      keptBytes: p.keptBytes,
+      dropped: p.dropped.map((d) => ({ reason: d.reason, bytes: d.bytes })),
+    })),
+    kept: selection.kept.map((k) => ({ segment: k.segment, start: k.start, end: k.end, size: k.end - k.start, sections: k.sections })),
+    dropped: selection.dropped.map((d) => ({
+      segment: d.segment,
+      start: d.start,
+      end: d.end,
+      size: d.end - d.start,
+      sections: d.sections,
+      reason: d.reason,
+    })),
+    findings: analysis.findings.map((f) => ({ ...f })),
+    outputs: outputs.map((o) => ({ path: o.path, format: o.format, size: o.size, sha256: o.sha256, start: o.start, end: o.end })),
+  };
+}
+
+/** The `--json` document of a run that failed before an analysis: what went wrong, with the error's stable code. */
+export function errorDocument(header: ReportHeader, error: { code: string; message: string }): object {
+  return { ...documentHeader(header), error: { code: error.code, message: error.message } };
+}
+
+function documentHeader(header: ReportHeader): object {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'flashcut', version: header.version },
+    command: header.command,
+    status: header.status,
+    exitCode: header.exitCode,
+  };
+}

@@ -1,0 +1,28 @@
+import type { ElfFile, LoadSegment, Section } from '../elf/types.js';
+import type { Selection } from '../image/select.js';
+import type { MemoryRegion } from './types.js';
+
+/** What every check looks at. */
+export interface CheckContext {
+  readonly elf: ElfFile;
+  readonly selection: Selection;
+  /** RAM regions; empty when unknown (the RAM checks are skipped). */
+  readonly ram: readonly MemoryRegion[];
+  /** Flash write unit in bytes, when the user gave one. */
+  readonly writeUnit: number | undefined;
+}
+
+/** A section's load address: where its bytes sit in the segment's load image (NOBITS by run address). */
+export function sectionLoadAddress(segment: LoadSegment, section: Section): number {
+  return section.hasContents ? segment.lma + (section.fileOffset - segment.fileOffset) : segment.lma + (section.vma - segment.vma);
+}
+
+/** A readable section name; an unnamed one is called by its index. */
+export function sectionLabel(section: Section): string {
+  return section.name || `[${section.index}]`;
+}
+
+/** `.bss ._user_heap_stack` for a list of names, or `no named section`. */
+export function namesText(names: readonly string[]): string {
+  return names.length > 0 ? names.join(' ') : 'no named section';
+}

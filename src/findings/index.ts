@@ -1,0 +1,51 @@
+import { EM_ARM } from '../elf/constants.js';
+import type { ElfFile } from '../elf/types.js';
+import type { Selection } from '../image/select.js';
+import type { CheckContext } from './context.js';
+import { cortexMVectors } from './cortex-m.js';
+import { headersInSegment, loadOutsideWindows, ramSectionWithoutAt, segmentOverlap, straddlesWindowEdge, unalignedLoadAddress } from './layout.js';
+import { ramRegionsFor } from './regions.js';
+import type { Finding, MemoryRegion } from './types.js';
+
+export interface FindingOptions {
+  /** RAM regions (a linker script's `w` regions); default: the Cortex-M SRAM region for an ARM ELF. */
+  readonly ramRegions?: readonly MemoryRegion[] | undefined;
+  /** Flash write unit in bytes (`--align`); kept runs must start and end on a multiple of it. */
+  readonly writeUnit?: number | undefined;
+  /** Run the Cortex-M vector table checks; default: for an ARM ELF. */
+  readonly cortexM?: boolean | undefined;
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
+
+/**
+ * Everything flashcut finds worth telling about an ELF and what a conversion to `selection`'s
+ * windows keeps: errors first, then by segment and address. Pure: reads the model, returns findings.
+ */
+export function findIssues(elf: ElfFile, selection: Selection, options: FindingOptions = {}): Finding[] {
+  const ctx: CheckContext = {
+    elf,
+    selection,
+    ram: ramRegionsFor(elf, options.ramRegions),
+    writeUnit: options.writeUnit,
+  };
+  const cortexM = options.cortexM ?? elf.header.e_machine === EM_ARM;
+  const found = [
+    ...loadOutsideWindows(ctx),
+    ...ramSectionWithoutAt(ctx),
+    ...headersInSegment(ctx),
+    ...segmentOverlap(ctx),
+    ...straddlesWindowEdge(ctx),
+    ...unalignedLoadAddress(ctx),
+    ...(cortexM ? cortexMVectors(ctx) : []),
+  ];
+  return found.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      (a.segment ?? Infinity) - (b.segment ?? Infinity) ||
+      (a.address ?? 0) - (b.address ?? 0),
+  );
+}
+
+export { CORTEX_M_SRAM_REGION, ramRegionsFor } from './regions.js';
+export type { Finding, FindingCode, MemoryRegion, Severity } from './types.js';

@@ -1,0 +1,25 @@
+import { EM_ARM } from '../elf/constants.js';
+import type { ElfFile } from '../elf/types.js';
+import type { MemoryRegion } from './types.js';
+
+/** The Cortex-M SRAM region (ARMv7-M/ARMv8-M memory map), where every on-chip RAM of a Cortex-M lives. */
+export const CORTEX_M_SRAM_REGION: MemoryRegion = {
+  name: 'SRAM',
+  start: 0x2000_0000,
+  end: 0x4000_0000,
+  source: 'default for ARM: the Cortex-M SRAM region',
+};
+
+/**
+ * The RAM regions the checks use: the given ones (e.g. a linker script's `w` regions), else the
+ * Cortex-M SRAM region for an ARM ELF, else none (the RAM checks are then skipped).
+ */
+export function ramRegionsFor(elf: ElfFile, given: readonly MemoryRegion[] | undefined): readonly MemoryRegion[] {
+  if (given && given.length > 0) return given;
+  return elf.header.e_machine === EM_ARM ? [CORTEX_M_SRAM_REGION] : [];
+}
+
+/** The first region holding `address`, if any. */
+export function regionAt<R extends { readonly start: number; readonly end: number }>(regions: readonly R[], address: number): R | undefined {
+  return regions.find((r) => address >= r.start && address < r.end);
+}

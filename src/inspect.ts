@@ -1,0 +1,91 @@
+import { parseElf } from './elf/parse.js';
+import type { ElfFile, Section } from './elf/types.js';
+import { findIssues, ramRegionsFor, type Finding, type FindingOptions, type MemoryRegion } from './findings/index.js';
+import { sectionLoadAddress } from './findings/context.js';
+import { regionAt } from './findings/regions.js';
+import { selectFlashBytes, type DropReason, type Selection } from './image/select.js';
+import { intersectSpans } from './image/spans.js';
+import type { FlashWindow } from './image/windows.js';
+import { resolveWindows } from './convert.js';
+
+/** What flashcut knows about an ELF against its windows: the facts `inspect`, the report and `--json` show. */
+export interface Analysis {
+  readonly elf: ElfFile;
+  readonly windows: readonly FlashWindow[];
+  /** RAM regions the checks used (empty: none known). */
+  readonly ram: readonly MemoryRegion[];
+  readonly selection: Selection;
+  readonly findings: readonly Finding[];
+}
+
+export interface InspectOptions extends FindingOptions {
+  /** Flash windows; default as for a conversion (the Cortex-M code region for an ARM ELF). */
+  readonly windows?: readonly FlashWindow[] | undefined;
+}
+
+/**
+ * Parses an ELF and works out, without producing output, what a conversion would keep and drop
+ * and what is worth telling. Unlike a conversion it accepts an ELF with nothing to keep.
+ * Throws the ELF reader's errors, UsageError for missing windows, LayoutError for conflicting segments.
+ */
+export function inspectElf(elfBytes: Uint8Array, options: InspectOptions = {}): Analysis {
+  const elf = parseElf(elfBytes);
+  const windows = resolveWindows(elf, options.windows);
+  return analyse(elf, selectFlashBytes(elf, windows), options);
+}
+
+/** The analysis of a selection already made (by a conversion plan, say). */
+export function analyse(elf: ElfFile, selection: Selection, options: FindingOptions = {}): Analysis {
+  return {
+    elf,
+    windows: selection.windows,
+    ram: ramRegionsFor(elf, options.ramRegions),
+    selection,
+    findings: findIssues(elf, selection, options),
+  };
+}
+
+/** Where an allocated section of a loadable segment lands, and what a conversion does with its bytes. */
+export interface SectionPlacement {
+  readonly segment: number;
+  readonly section: Section;
+  /** Load address of its first byte. */
+  readonly loadAddress: number;
+  /** The window holding the load address, if one does. */
+  readonly window: string | undefined;
+  /** Bytes of the section the conversion keeps. */
+  readonly keptBytes: number;
+  /** Bytes of the section the conversion drops, by reason. */
+  readonly dropped: readonly { readonly reason: DropReason; readonly bytes: number }[];
+  /** Bytes of the section in the segment's file image (0 for NOBITS after the file bytes: zeroed at start-up). */
+  readonly fileBytes: number;
+}
+
+/** Every allocated section of every loadable segment, in program header order, with its fate. */
+export function sectionPlacements(analysis: Analysis): SectionPlacement[] {
+  const { elf, selection, windows } = analysis;
+  return elf.loadSegments.flatMap((segment) =>
+    segment.sections.map((section) => {
+      const loadAddress = sectionLoadAddress(segment, section);
+      const fileImage = [{ start: segment.lma, end: segment.lma + segment.fileSize }];
+      const mine = intersectSpans([{ start: loadAddress, end: loadAddress + section.size }], fileImage);
+      const bytesOf = (ranges: readonly { segment: number; start: number; end: number }[]) =>
+        intersectSpans(
+          mine,
+          ranges.filter((r) => r.segment === segment.index),
+        ).reduce((sum, s) => sum + (s.end - s.start), 0);
+      const reasons: DropReason[] = ['outside-windows', 'elf-headers', 'padding'];
+      return {
+        segment: segment.index,
+        section,
+        loadAddress,
+        window: regionAt(windows, loadAddress)?.name,
+        keptBytes: bytesOf(selection.kept),
+        dropped: reasons
+          .map((reason) => ({ reason, bytes: bytesOf(selection.dropped.filter((d) => d.reason === reason)) }))
+          .filter((d) => d.bytes > 0),
+        fileBytes: mine.reduce((sum, s) => sum + (s.end - s.start), 0),
+      };
+    }),
+  );
+}
