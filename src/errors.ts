@@ -17,13 +17,18 @@ export class FlashcutError extends Error {
   }
 }
 
-/** The input breaks its format's rules; `offset` is the byte (or line) where it was seen. */
+/**
+ * The input breaks its format's rules; `offset` is the byte where it was seen and, in a text
+ * format (Intel HEX, S-record), `line` the 1-based line, which the CLI shows as `file:line`.
+ */
 export class FormatError extends FlashcutError {
   readonly offset: number | undefined;
+  readonly line: number | undefined;
 
-  constructor(message: string, offset?: number) {
+  constructor(message: string, offset?: number, line?: number) {
     super('format', message);
     this.offset = offset;
+    this.line = line;
   }
 }
 

@@ -1,13 +1,13 @@
 /**
- * flashcut's library API: an I/O-free core. Bytes of an ELF in, a sparse flash image and a
- * report of what was kept and dropped, and output file bytes out.
+ * flashcut's library API: an I/O-free core. Bytes of an ELF, Intel HEX, S-record or BIN in,
+ * a sparse flash image and a report of what was kept and dropped, and output file bytes out.
  */
 export { convert, planConversion, resolveWindows, splitByWindow, writePlan } from './convert.js';
 export type { ConversionPlan, ConvertOptions } from './convert.js';
 export { parseElf } from './elf/parse.js';
 export { CORTEX_M_SRAM_REGION, findIssues, ramRegionsFor } from './findings/index.js';
 export type { Finding, FindingCode, FindingOptions, MemoryRegion, Severity } from './findings/index.js';
-export { analyse, inspectElf, sectionPlacements } from './inspect.js';
+export { analyse, inspectInput, sectionPlacements } from './inspect.js';
 export type { Analysis, InspectOptions, SectionPlacement } from './inspect.js';
 export type { Elf32Header, Elf32ProgramHeader, Elf32SectionHeader, ElfFile, LoadSegment, Section } from './elf/types.js';
 export {
@@ -21,10 +21,16 @@ export {
   type ErrorCode,
 } from './errors.js';
 export { DEFAULT_MAX_GAP, rawBinary } from './formats/bin.js';
-export { collectBytes, type LineEnding, type OutputFormat, type WriteOptions } from './formats/format.js';
+export { collectBytes, type LineEnding, type OutputFormat, type SrecType, type WriteOptions } from './formats/format.js';
+export { dfuse } from './formats/dfuse.js';
 export { intelHex } from './formats/hex.js';
 export { formatByName, formatForPath, outputFormats } from './formats/registry.js';
+export { DEFAULT_SREC_HEADER, motorolaSrec } from './formats/srec.js';
+export { uf2 } from './formats/uf2.js';
+export { UF2_FAMILIES, uf2FamilyId } from './formats/uf2-families.js';
+export { INPUT_FORMAT_TITLES, type ElfInput, type FirmwareInput, type ImageInput, type InputFormatName } from './inputs/input.js';
+export { detectInputFormat, parseInputSpec, readInput, type ReadInputOptions } from './inputs/read.js';
 export { MemoryImage, type ImageChunk } from './image/memory-image.js';
-export { selectFlashBytes, type DropReason, type DroppedRange, type SegmentRange, type Selection } from './image/select.js';
+export { selectFlashBytes, selectPieces, type DropReason, type DroppedRange, type SegmentRange, type Selection } from './image/select.js';
 export type { Span } from './image/spans.js';
-export { CORTEX_M_CODE_REGION, parseRegion, type FlashWindow } from './image/windows.js';
+export { CORTEX_M_CODE_REGION, parseRegion, WHOLE_ADDRESS_SPACE, type FlashWindow } from './image/windows.js';

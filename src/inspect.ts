@@ -1,16 +1,19 @@
-import { parseElf } from './elf/parse.js';
 import type { ElfFile, Section } from './elf/types.js';
-import { findIssues, ramRegionsFor, type Finding, type FindingOptions, type MemoryRegion } from './findings/index.js';
+import { findImageIssues, findIssues, ramRegionsFor, type Finding, type FindingOptions, type MemoryRegion } from './findings/index.js';
 import { sectionLoadAddress } from './findings/context.js';
 import { regionAt } from './findings/regions.js';
-import { selectFlashBytes, type DropReason, type Selection } from './image/select.js';
+import type { DropReason, Selection } from './image/select.js';
 import { intersectSpans } from './image/spans.js';
 import type { FlashWindow } from './image/windows.js';
-import { resolveWindows } from './convert.js';
+import { readInput } from './inputs/read.js';
+import type { FirmwareInput } from './inputs/input.js';
+import { resolveWindows, selectInput } from './convert.js';
 
-/** What flashcut knows about an ELF against its windows: the facts `inspect`, the report and `--json` show. */
+/** What flashcut knows about an input against its windows: the facts `inspect`, the report and `--json` show. */
 export interface Analysis {
-  readonly elf: ElfFile;
+  readonly input: FirmwareInput;
+  /** The ELF, for an ELF input; HEX, S-record and BIN inputs have no segments or sections. */
+  readonly elf: ElfFile | undefined;
   readonly windows: readonly FlashWindow[];
   /** RAM regions the checks used (empty: none known). */
   readonly ram: readonly MemoryRegion[];
@@ -24,25 +27,23 @@ export interface InspectOptions extends FindingOptions {
 }
 
 /**
- * Parses an ELF and works out, without producing output, what a conversion would keep and drop
- * and what is worth telling. Unlike a conversion it accepts an ELF with nothing to keep.
- * Throws the ELF reader's errors, UsageError for missing windows, LayoutError for conflicting segments.
+ * Reads an input (bytes are detected as for a conversion) and works out, without producing
+ * output, what a conversion would keep and drop and what is worth telling. Unlike a conversion
+ * it accepts an input with nothing to keep. Throws the input readers' errors, UsageError for
+ * missing windows, LayoutError for conflicting segments.
  */
-export function inspectElf(elfBytes: Uint8Array, options: InspectOptions = {}): Analysis {
-  const elf = parseElf(elfBytes);
-  const windows = resolveWindows(elf, options.windows);
-  return analyse(elf, selectFlashBytes(elf, windows), options);
+export function inspectInput(input: Uint8Array | FirmwareInput, options: InspectOptions = {}): Analysis {
+  const firmware = input instanceof Uint8Array ? readInput(input) : input;
+  return analyse(firmware, selectInput(firmware, resolveWindows(firmware, options.windows)), options);
 }
 
 /** The analysis of a selection already made (by a conversion plan, say). */
-export function analyse(elf: ElfFile, selection: Selection, options: FindingOptions = {}): Analysis {
-  return {
-    elf,
-    windows: selection.windows,
-    ram: ramRegionsFor(elf, options.ramRegions),
-    selection,
-    findings: findIssues(elf, selection, options),
-  };
+export function analyse(input: FirmwareInput, selection: Selection, options: FindingOptions = {}): Analysis {
+  const common = { input, windows: selection.windows, selection };
+  if (input.format !== 'elf') {
+    return { ...common, elf: undefined, ram: options.ramRegions ?? [], findings: findImageIssues(selection, options) };
+  }
+  return { ...common, elf: input.elf, ram: ramRegionsFor(input.elf, options.ramRegions), findings: findIssues(input.elf, selection, options) };
 }
 
 /** Where an allocated section of a loadable segment lands, and what a conversion does with its bytes. */
@@ -64,12 +65,13 @@ export interface SectionPlacement {
 /** Every allocated section of every loadable segment, in program header order, with its fate. */
 export function sectionPlacements(analysis: Analysis): SectionPlacement[] {
   const { elf, selection, windows } = analysis;
+  if (!elf) return [];
   return elf.loadSegments.flatMap((segment) =>
     segment.sections.map((section) => {
       const loadAddress = sectionLoadAddress(segment, section);
       const fileImage = [{ start: segment.lma, end: segment.lma + segment.fileSize }];
       const mine = intersectSpans([{ start: loadAddress, end: loadAddress + section.size }], fileImage);
-      const bytesOf = (ranges: readonly { segment: number; start: number; end: number }[]) =>
+      const bytesOf = (ranges: readonly { segment?: number | undefined; start: number; end: number }[]) =>
         intersectSpans(
           mine,
           ranges.filter((r) => r.segment === segment.index),

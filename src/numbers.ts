@@ -44,6 +44,11 @@ export function hex32(value: number): string {
   return '0x' + value.toString(16).toUpperCase().padStart(8, '0');
 }
 
+/** `0x0A`: a byte value, upper-case, two digits. */
+export function hex8(value: number): string {
+  return '0x' + value.toString(16).toUpperCase().padStart(2, '0');
+}
+
 /** `0x1F`: upper-case hex with no padding, for sizes and offsets. */
 export function hex(value: number): string {
   return '0x' + value.toString(16).toUpperCase();

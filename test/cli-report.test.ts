@@ -154,7 +154,7 @@ describe('--json', () => {
     expect(code).toBe(0);
     const report = parseReport(stdout);
     expect(report.dropped).toEqual([
-      { segment: 4, start: 0x2000_003c, end: 0x2000_295e, size: 10_530, sections: ['.bss', '._user_heap_stack', '.ram_code'], reason: 'outside-windows' },
+      { origin: 'segment 4', segment: 4, start: 0x2000_003c, end: 0x2000_295e, size: 10_530, sections: ['.bss', '._user_heap_stack', '.ram_code'], reason: 'outside-windows' },
     ]);
     expect((report.findings as { code: string }[]).map((f) => f.code)).toEqual(['ram-section-without-at', 'load-outside-windows']);
     expect(report.ramRegions).toEqual([{ name: 'SRAM', start: 0x2000_0000, end: 0x4000_0000, source: 'default for ARM: the Cortex-M SRAM region' }]);
@@ -173,7 +173,7 @@ describe('--json', () => {
     writeFileSync(notElf, 'hello');
     const { code, stdout, stderr } = await runCli(['inspect', notElf, '--json']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/not an ELF file/);
+    expect(stderr).toMatch(/cannot tell the input format/);
     expect(parseReport(stdout)).toMatchObject({ status: 'error', exitCode: 1, error: { code: 'format' } });
   });
 

@@ -48,13 +48,14 @@ describe.each(samples)('%s sample against objcopy goldens', (name) => {
     // intel-hex returns a dense buffer from the given base, gaps filled with 0xFF.
     const parsed = intelHexParser.parse(hex, undefined, plan.selection.image.start);
     expect(Buffer.from(bin).equals(parsed.data)).toBe(true);
-    expect(parsed.startLinearAddress).toBe(plan.elf.header.e_entry);
+    expect(parsed.startLinearAddress).toBe(plan.input.startAddress);
   });
 
   it('puts the .data initialisers at their load address in flash', () => {
     const { plan } = convert(elf, { windows: seedWindows });
-    const data = plan.elf.sections.find((s) => s.name === '.data');
-    const loadSegment = plan.elf.loadSegments.find((seg) => seg.sections.some((s) => s.name === '.data'));
+    if (plan.input.format !== 'elf') throw new Error('expected an ELF input');
+    const data = plan.input.elf.sections.find((s) => s.name === '.data');
+    const loadSegment = plan.input.elf.loadSegments.find((seg) => seg.sections.some((s) => s.name === '.data'));
     expect(data && loadSegment).toBeTruthy();
     const lma = loadSegment!.lma + (data!.fileOffset - loadSegment!.fileOffset);
     expect(lma).not.toBe(data!.vma);

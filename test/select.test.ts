@@ -45,14 +45,14 @@ describe.each([true, false])('selection (littleEndian=%s)', (littleEndian) => {
     });
     expect(sel.image.size).toBe(16);
     expect(sel.dropped).toEqual([
-      { segment: 1, start: 0x2000_235c, end: 0x2000_295c, sections: ['._user_heap_stack'], reason: 'outside-windows' },
+      { origin: 'segment 1', segment: 1, start: 0x2000_235c, end: 0x2000_295c, sections: ['._user_heap_stack'], reason: 'outside-windows' },
     ]);
   });
 
   it('clips a segment that crosses a window edge and reports the part dropped', () => {
     const sel = select({ littleEndian, segments: [{ paddr: 0x0800_fff0, data: 0x20 }] }, [IDFLASH]);
     expect(sel.image.ranges()).toEqual([{ start: 0x0800_fff0, end: 0x0801_0000 }]);
-    expect(sel.dropped).toEqual([{ segment: 0, start: 0x0801_0000, end: 0x0801_0010, sections: ['.seg0'], reason: 'outside-windows' }]);
+    expect(sel.dropped).toEqual([{ origin: 'segment 0', segment: 0, start: 0x0801_0000, end: 0x0801_0010, sections: ['.seg0'], reason: 'outside-windows' }]);
   });
 
   it('treats touching windows as one span', () => {
@@ -70,8 +70,8 @@ describe.each([true, false])('selection (littleEndian=%s)', (littleEndian) => {
     expect(sel.image.ranges()).toEqual([{ start: 0x0800_8000, end: 0x0800_8020 }]);
     const headers = sel.dropped.filter((d) => d.reason === 'elf-headers');
     const padding = sel.dropped.filter((d) => d.reason === 'padding');
-    expect(headers).toEqual([{ segment: 0, start: 0x0800_7000, end: 0x0800_7000 + 52 + 32, sections: [], reason: 'elf-headers' }]);
-    expect(padding).toEqual([{ segment: 0, start: 0x0800_7000 + 84, end: 0x0800_8000, sections: [], reason: 'padding' }]);
+    expect(headers).toEqual([{ origin: 'segment 0', segment: 0, start: 0x0800_7000, end: 0x0800_7000 + 52 + 32, sections: [], reason: 'elf-headers' }]);
+    expect(padding).toEqual([{ origin: 'segment 0', segment: 0, start: 0x0800_7000 + 84, end: 0x0800_8000, sections: [], reason: 'padding' }]);
   });
 
   it('converts a stripped file minus its header bytes', () => {

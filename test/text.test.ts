@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inspectLines } from '../src/cli/inspect-view.js';
 import { painter, percent, table, usageBar, wrap } from '../src/cli/text.js';
-import { inspectElf } from '../src/inspect.js';
+import { inspectInput } from '../src/inspect.js';
 import { parseRegion } from '../src/image/windows.js';
 import { buildElf } from './helpers/elf-builder.js';
 
@@ -35,7 +35,7 @@ describe('text layout', () => {
 describe('inspect view', () => {
   it('shows a section cut by a window edge as partly kept', () => {
     const elf = buildElf({ entry: 0x0800_0041, segments: [{ paddr: 0x0800_0000, data: 0x100 }], sections: [{ name: '.text', segment: 0 }] });
-    const lines = inspectLines('x.elf', inspectElf(elf, { windows: [parseRegion('FLASH=0x08000000:0xC0')], cortexM: false }));
+    const lines = inspectLines('x.elf', inspectInput(elf, { windows: [parseRegion('FLASH=0x08000000:0xC0')], cortexM: false }));
     expect(lines).toContain('    0  .text    PROGBITS  A    0x100  0x08000000  keep 192, drop 64: no window');
     expect(lines.some((l) => l.includes('straddles-window-edge'))).toBe(true);
   });

@@ -1,5 +1,7 @@
 import { machineName, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../elf/constants.js';
+import type { ElfFile } from '../elf/types.js';
 import type { Finding } from '../findings/index.js';
+import { INPUT_FORMAT_TITLES, type FirmwareInput } from '../inputs/input.js';
 import { sectionPlacements, type Analysis, type SectionPlacement } from '../inspect.js';
 import { count, hex, hex32, rangeText } from '../numbers.js';
 import { painter, percent, table, TEXT_WIDTH, usageBar, wrap, type Paint } from './text.js';
@@ -18,11 +20,47 @@ export const DROP_WORDS = {
  */
 export function inspectLines(input: string, analysis: Analysis, paint: Paint = painter(false)): string[] {
   const { elf, windows, ram, selection } = analysis;
-  const h = elf.header;
   const lines = [
     `${input}:`,
-    `  ${machineName(h.e_machine)} ELF32, ${elf.littleEndian ? 'little' : 'big'}-endian, entry ${hex32(h.e_entry)}, ` +
-      `${h.e_phnum} segments, ${h.e_shnum} sections`,
+    `  ${describeInput(analysis.input)}` + (elf ? `, ${elf.header.e_phnum} segments, ${elf.header.e_shnum} sections` : ''),
+  ];
+  if (elf) lines.push(...elfTables(analysis, elf, paint));
+  lines.push(
+    '',
+    paint('bold', 'Flash windows'),
+    ...indent(
+      table(
+        windows.map((w) => {
+          const used = selection.image.bytesIn(w.start, w.end);
+          const size = w.end - w.start;
+          return [w.name, rangeText(w.start, w.end), `${count(used)} / ${count(size)}`, percent(used, size), usageBar(used, size)];
+        }),
+        ['l', 'l', 'r', 'r', 'l'],
+      ),
+    ),
+    ...sourceLines(windows),
+  );
+  if (ram.length > 0) {
+    lines.push('', paint('bold', 'RAM regions (for the checks)'), ...indent(table(ram.map((r) => [r.name, rangeText(r.start, r.end)]))), ...sourceLines(ram));
+  }
+  if (selection.dropped.length > 0) {
+    const rows = table(
+      selection.dropped.map((d) => [d.origin, rangeText(d.start, d.end), `${count(d.end - d.start)} bytes`, DROP_WORDS[d.reason]]),
+      ['l', 'l', 'r', 'l'],
+    );
+    lines.push('', paint('bold', 'Dropped file bytes'));
+    selection.dropped.forEach((d, i) => {
+      lines.push(`  ${rows[i] ?? ''}`);
+      if (d.sections.length > 0) lines.push(...wrap(d.sections.join(' '), TEXT_WIDTH, '    sections: ', ' '.repeat(14)));
+    });
+  }
+  lines.push('', ...findingLines(analysis.findings, paint, 'full'));
+  return lines;
+}
+
+/** The program headers and the sections of the loadable segments, for an ELF input. */
+function elfTables(analysis: Analysis, elf: ElfFile, paint: Paint): string[] {
+  return [
     '',
     paint('bold', 'Program headers'),
     ...indent(
@@ -62,36 +100,7 @@ export function inspectLines(input: string, analysis: Analysis, paint: Paint = p
         ['r', 'l', 'l', 'l', 'r', 'l', 'l'],
       ),
     ),
-    '',
-    paint('bold', 'Flash windows'),
-    ...indent(
-      table(
-        windows.map((w) => {
-          const used = selection.image.bytesIn(w.start, w.end);
-          const size = w.end - w.start;
-          return [w.name, rangeText(w.start, w.end), `${count(used)} / ${count(size)}`, percent(used, size), usageBar(used, size)];
-        }),
-        ['l', 'l', 'r', 'r', 'l'],
-      ),
-    ),
-    ...sourceLines(windows),
   ];
-  if (ram.length > 0) {
-    lines.push('', paint('bold', 'RAM regions (for the checks)'), ...indent(table(ram.map((r) => [r.name, rangeText(r.start, r.end)]))), ...sourceLines(ram));
-  }
-  if (selection.dropped.length > 0) {
-    const rows = table(
-      selection.dropped.map((d) => [`segment ${d.segment}`, rangeText(d.start, d.end), `${count(d.end - d.start)} bytes`, DROP_WORDS[d.reason]]),
-      ['l', 'l', 'r', 'l'],
-    );
-    lines.push('', paint('bold', 'Dropped file bytes'));
-    selection.dropped.forEach((d, i) => {
-      lines.push(`  ${rows[i] ?? ''}`);
-      if (d.sections.length > 0) lines.push(...wrap(d.sections.join(' '), TEXT_WIDTH, '    sections: ', ' '.repeat(14)));
-    });
-  }
-  lines.push('', ...findingLines(analysis.findings, paint, 'full'));
-  return lines;
 }
 
 /**
@@ -132,4 +141,15 @@ function sourceLines(regions: readonly { readonly source: string }[]): string[] 
 
 function indent(lines: readonly string[]): string[] {
   return lines.map((l) => `  ${l}`);
+}
+
+/** `ARM ELF32, little-endian, entry 0x08000101` or `Intel HEX, 1,024 bytes in 3 pieces, start 0x08000101`. */
+export function describeInput(input: FirmwareInput): string {
+  if (input.format === 'elf') {
+    const h = input.elf.header;
+    return `${machineName(h.e_machine)} ELF32, ${input.elf.littleEndian ? 'little' : 'big'}-endian, entry ${hex32(h.e_entry)}`;
+  }
+  const bytes = input.pieces.reduce((sum, p) => sum + p.bytes.length, 0);
+  const start = input.startAddress === undefined ? 'no start address' : `start ${hex32(input.startAddress)}`;
+  return `${INPUT_FORMAT_TITLES[input.format]}, ${count(bytes)} bytes in ${count(input.pieces.length)} piece${input.pieces.length === 1 ? '' : 's'}, ${start}`;
 }

@@ -41,10 +41,14 @@ export function reportDocument(header: ReportHeader, input: { path: string; size
     input: {
       path: input.path,
       size: input.size,
-      machine: machineName(elf.header.e_machine),
-      eMachine: elf.header.e_machine,
-      byteOrder: elf.littleEndian ? 'little' : 'big',
-      entry: elf.header.e_entry,
+      format: analysis.input.format,
+      startAddress: analysis.input.startAddress ?? null,
+      ...(elf && {
+        machine: machineName(elf.header.e_machine),
+        eMachine: elf.header.e_machine,
+        byteOrder: elf.littleEndian ? 'little' : 'big',
+        entry: elf.header.e_entry,
+      }),
     },
     windows: analysis.windows.map((w) => ({
       name: w.name,
@@ -55,7 +59,7 @@ export function reportDocument(header: ReportHeader, input: { path: string; size
       source: w.source,
     })),
     ramRegions: analysis.ram.map((r) => ({ name: r.name, start: r.start, end: r.end, source: r.source })),
-    segments: elf.programHeaders.map((p, index) => ({
+    segments: (elf?.programHeaders ?? []).map((p, index) => ({
       index,
       type: segmentTypeName(p.p_type),
       pType: p.p_type,
@@ -66,7 +70,7 @@ export function reportDocument(header: ReportHeader, input: { path: string; size
       memsz: p.p_memsz,
       flags: segmentFlagsText(p.p_flags).replace(/ /g, ''),
       pFlags: p.p_flags,
-      sections: p.p_type === PT_LOAD ? (elf.loadSegments.find((s) => s.index === index)?.sections.map((s) => s.name) ?? []) : [],
+      sections: p.p_type === PT_LOAD ? (elf?.loadSegments.find((s) => s.index === index)?.sections.map((s) => s.name) ?? []) : [],
     })),
     sections: sectionPlacements(analysis).map((p) => ({
       index: p.section.index,
@@ -83,9 +87,10 @@ export function reportDocument(header: ReportHeader, input: { path: string; size
       keptBytes: p.keptBytes,
       dropped: p.dropped.map((d) => ({ reason: d.reason, bytes: d.bytes })),
     })),
-    kept: selection.kept.map((k) => ({ segment: k.segment, start: k.start, end: k.end, size: k.end - k.start, sections: k.sections })),
+    kept: selection.kept.map((k) => ({ origin: k.origin, segment: k.segment ?? null, start: k.start, end: k.end, size: k.end - k.start, sections: k.sections })),
     dropped: selection.dropped.map((d) => ({
-      segment: d.segment,
+      origin: d.origin,
+      segment: d.segment ?? null,
       start: d.start,
       end: d.end,
       size: d.end - d.start,

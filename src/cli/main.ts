@@ -3,11 +3,13 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { extname, resolve } from 'node:path';
 import { planConversion, splitByWindow, writePlan } from '../convert.js';
-import { FlashcutError, IoError, UsageError } from '../errors.js';
+import { FlashcutError, FormatError, IoError, UsageError } from '../errors.js';
 import type { OutputFormat } from '../formats/format.js';
-import { formatByName, formatForPath } from '../formats/registry.js';
+import { formatByName, formatForPath, outputFormats } from '../formats/registry.js';
+import { uf2FamilyId } from '../formats/uf2-families.js';
 import { parseRegion } from '../image/windows.js';
-import { analyse, inspectElf } from '../inspect.js';
+import { analyse, inspectInput } from '../inspect.js';
+import { parseInputSpec, readInput } from '../inputs/read.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { inspectLines } from './inspect-view.js';
@@ -45,7 +47,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(parsed.text + '\n');
       return EXIT.ok;
     }
-    ({ verbose, json, command, input } = parsed.args);
+    ({ verbose, json, command } = parsed.args);
+    input = parseInputSpec(parsed.args.input).path;
     return parsed.args.command === 'inspect' ? inspectFile(parsed.args, io) : await convertFile(parsed.args, io);
   } catch (error) {
     const code = reportError(error, input, verbose, io);
@@ -59,14 +62,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 /** `flashcut inspect`: the analysis as a table (or JSON) on standard output; exit 3 with --strict and findings. */
 function inspectFile(args: CliArgs, io: CliIo): number {
   if (args.output !== undefined) throw new UsageError('inspect writes no file: leave out -o, or convert without inspect');
-  const bytes = readInput(args.input);
-  const analysis = inspectElf(bytes, { windows: args.region.map((text) => parseRegion(text)), writeUnit: writeUnit(args) });
+  const { path: inputPath, base } = parseInputSpec(args.input);
+  const bytes = readFile(inputPath);
+  const input = readInput(bytes, { name: inputPath, format: args.inputFormat, base });
+  const analysis = inspectInput(input, { windows: args.region.map((text) => parseRegion(text)), writeUnit: writeUnit(args) });
   const failed = args.strict && analysis.findings.length > 0;
   const exitCode = failed ? EXIT.strict : EXIT.ok;
   if (args.json) {
-    io.stdout.write(toJson(reportDocument(header(args, failed, exitCode), { path: args.input, size: bytes.length }, analysis, [])));
+    io.stdout.write(toJson(reportDocument(header(args, failed, exitCode), { path: inputPath, size: bytes.length }, analysis, [])));
   } else {
-    io.stdout.write(inspectLines(args.input, analysis, painter(io.colour?.stdout ?? false)).join('\n') + '\n');
+    io.stdout.write(inspectLines(inputPath, analysis, painter(io.colour?.stdout ?? false)).join('\n') + '\n');
   }
   return exitCode;
 }
@@ -74,15 +79,16 @@ function inspectFile(args: CliArgs, io: CliIo): number {
 async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
   const target = args.output;
   if (target === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output)');
-  if (target !== '-') checkOutputPath(args.input, target);
+  const { path: inputPath, base } = parseInputSpec(args.input);
+  if (target !== '-') checkOutputPath(inputPath, target);
   if (args.json && target === '-') throw new UsageError('--json prints the report on standard output: write the image to a file (-o FILE)');
   const format = chooseFormat(args, target);
   if (args.split && (format.name !== 'bin' || target === '-')) {
     throw new UsageError('--split writes one BIN file per window: it needs a .bin output file');
   }
-
-  const bytes = readInput(args.input);
-  const plan = planConversion(bytes, {
+  const bytes = readFile(inputPath);
+  const input = readInput(bytes, { name: inputPath, format: args.inputFormat, base });
+  const plan = planConversion(input, {
     windows: args.region.map((text) => parseRegion(text)),
     format,
     startAddress: args.startAddress ? undefined : null,
@@ -92,16 +98,24 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
     fill: optional(args.fill, (t) => parseNumber(t, '--fill')),
     padTo: optional(args.padTo, (t) => parseAddress(t, '--pad-to')),
     maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
+    srecHeader: args.srecHeader,
+    srecType: args.srecType,
+    dfuAlt: args.dfuAlt,
+    dfuTargetName: args.dfuTargetName,
+    dfuVendor: optional(args.dfuVid, (t) => parseNumber(t, '--dfu-vid')),
+    dfuProduct: optional(args.dfuPid, (t) => parseNumber(t, '--dfu-pid')),
+    dfuDevice: optional(args.dfuDevice, (t) => parseNumber(t, '--dfu-device')),
+    uf2Family: optional(args.uf2Family, uf2FamilyId),
   });
 
-  const analysis = analyse(plan.elf, plan.selection, { writeUnit: writeUnit(args) });
+  const analysis = analyse(plan.input, plan.selection, { writeUnit: writeUnit(args) });
   const report = (status: 'ok' | 'strict', outputs: readonly (WrittenOutput & OutputRecord)[]): void => {
     const exitCode = status === 'strict' ? EXIT.strict : EXIT.ok;
     if (args.json) {
-      const document = reportDocument(header(args, status === 'strict', exitCode), { path: args.input, size: bytes.length }, analysis, outputs);
+      const document = reportDocument(header(args, status === 'strict', exitCode), { path: inputPath, size: bytes.length }, analysis, outputs);
       io.stdout.write(toJson(document));
     } else if (!args.quiet || status === 'strict') {
-      io.stderr.write(summaryLines(args.input, analysis, outputs, painter(io.colour?.stderr ?? false)).join('\n') + '\n');
+      io.stderr.write(summaryLines(inputPath, analysis, outputs, painter(io.colour?.stderr ?? false)).join('\n') + '\n');
     }
   };
   // --strict: every finding fails the run before a byte is written (dropped padding makes no finding).
@@ -163,7 +177,8 @@ function chooseFormat(args: CliArgs, target: string): OutputFormat {
   if (target === '-') return formatByName('hex');
   const format = formatForPath(target);
   if (!format) {
-    throw new UsageError(`cannot tell the output format from '${target}': use a .hex or .bin name, or --format hex|bin`);
+    const extensions = Object.values(outputFormats).flatMap((f) => f.extensions);
+    throw new UsageError(`cannot tell the output format from '${target}': use a name ending in ${extensions.join(' ')}, or --format`);
   }
   return format;
 }
@@ -186,7 +201,7 @@ function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined 
   }
 }
 
-function readInput(path: string): Uint8Array {
+function readFile(path: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (error) {
@@ -215,7 +230,8 @@ async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<Uin
 
 function reportError(error: unknown, input: string | undefined, verbose: boolean, io: CliIo): number {
   if (error instanceof FlashcutError) {
-    const where = error.code === 'usage' || input === undefined ? '' : `${input}: `;
+    const line = error instanceof FormatError && error.line !== undefined ? `:${error.line}` : '';
+    const where = error.code === 'usage' || input === undefined ? '' : `${input}${line}: `;
     io.stderr.write(`flashcut: error: ${where}${error.message}\n`);
     if (error.code === 'usage') io.stderr.write("Try 'flashcut --help'.\n");
     return error.code === 'usage' ? EXIT.usage : EXIT.failed;

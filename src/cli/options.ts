@@ -1,6 +1,8 @@
 import yargs from 'yargs';
 import { UsageError } from '../errors.js';
+import type { SrecType } from '../formats/format.js';
 import { formatNames } from '../formats/registry.js';
+import type { InputFormatName } from '../inputs/input.js';
 
 /** The command line after yargs, before any value is interpreted. */
 export interface CliArgs {
@@ -21,6 +23,15 @@ export interface CliArgs {
   readonly align: string | undefined;
   readonly strict: boolean;
   readonly json: boolean;
+  readonly inputFormat: InputFormatName | undefined;
+  readonly srecHeader: string | undefined;
+  readonly srecType: SrecType | undefined;
+  readonly dfuAlt: number | undefined;
+  readonly dfuTargetName: string | undefined;
+  readonly dfuVid: string | undefined;
+  readonly dfuPid: string | undefined;
+  readonly dfuDevice: string | undefined;
+  readonly uf2Family: string | undefined;
   readonly quiet: boolean;
   readonly verbose: boolean;
 }
@@ -34,6 +45,9 @@ const EXAMPLES: [string, string][] = [
   ['$0 app.elf -o app.bin --split -r FLASH=0x08000000:1M -r OTP=0x1FFF7800:528', 'one BIN per window'],
   ['$0 inspect app.elf -r FLASH=0x08000000:512K', 'what a conversion would keep and drop, and why'],
   ['$0 app.elf -o app.hex --strict', 'fail (exit 3, nothing written) on any finding'],
+  ['$0 app.elf -o app.dfu -r FLASH=0x08000000:512K', 'DfuSe file for dfu-util -D'],
+  ['$0 app.hex -o app.uf2 --uf2-family STM32F4', 'UF2 from an Intel HEX'],
+  ['$0 app.bin@0x08004000 -o app.srec', 'S-record from a raw binary loaded at 0x08004000'],
 ];
 
 /**
@@ -43,26 +57,44 @@ const EXAMPLES: [string, string][] = [
 export async function parseCommandLine(argv: readonly string[], version: () => string, width: number): Promise<Parsed> {
   const parser = yargs()
     .scriptName('flashcut')
-    .usage('$0 INPUT -o OUTPUT [options]\n\nKeeps the loadable bytes of an ELF32 that lie in your flash windows and writes them as Intel HEX or BIN.')
-    .command('$0 <input>', false, (y) => y.positional('input', { type: 'string', describe: 'ELF32 file to convert', demandOption: true }))
+    .usage(
+      '$0 INPUT -o OUTPUT [options]\n$0 inspect INPUT [options]\n\nKeeps the bytes of an ELF32, Intel HEX, S-record or BIN (FILE@ADDRESS) that lie in your flash windows ' +
+        'and writes them as Intel HEX, S-record, BIN, DfuSe or UF2.',
+    )
+    .command('$0 <input>', false, (y) =>
+      y.positional('input', { type: 'string', describe: 'ELF32, Intel HEX or S-record file, or a raw binary as FILE@ADDRESS', demandOption: true }),
+    )
     .command('inspect <input>', 'show the segments, sections and windows, what a conversion keeps and drops, and the findings', (y) =>
-      y.positional('input', { type: 'string', describe: 'ELF32 file to inspect', demandOption: true }),
+      y.positional('input', { type: 'string', describe: 'ELF32, Intel HEX or S-record file, or FILE@ADDRESS', demandOption: true }),
     )
     .options({
       output: { alias: 'o', type: 'string', describe: "output file; '-' writes to standard output", requiresArg: true },
       format: { alias: 'f', type: 'string', describe: `output format: ${formatNames().join(', ')} (default: from the output's extension)`, requiresArg: true },
       region: { alias: 'r', type: 'string', array: true, describe: 'flash window [NAME=]ORIGIN:LENGTH, repeatable (e.g. FLASH=0x08000000:512K)', requiresArg: true },
-      'record-length': { type: 'number', describe: 'HEX: data bytes per record, 1..255', default: 16, defaultDescription: '16' },
-      'start-address': { type: 'boolean', describe: 'HEX: write the 05 start record from e_entry (--no-start-address omits it)', default: true },
-      eol: { choices: ['crlf', 'lf'] as const, describe: 'HEX: line ends (CRLF, as objcopy and Intel write them)', default: 'crlf' as const },
+      'input-format': { choices: ['elf', 'hex', 'srec', 'bin'] as const, describe: 'input format (default: from the content; bin for FILE@ADDRESS)' },
+      'record-length': { type: 'number', describe: 'HEX, S-record: data bytes per record (HEX 1..255, S3 1..250)', default: 16, defaultDescription: '16' },
+      'start-address': {
+        type: 'boolean',
+        describe: "HEX, S-record: write the input's start address (05, S7/S8/S9 record); --no-start-address omits it (S-record: 0)",
+        default: true,
+      },
+      eol: { choices: ['crlf', 'lf'] as const, describe: 'HEX, S-record: line ends (CRLF, as objcopy and Intel write them)', default: 'crlf' as const },
+      'srec-header': { type: 'string', describe: 'S-record: text of the S0 header', defaultDescription: 'flashcut', requiresArg: true },
+      'srec-type': { choices: [19, 28, 37] as const, describe: 'S-record: force S1/S9, S2/S8 or S3/S7 records (default: by the highest address)' },
       base: { type: 'string', describe: 'BIN: address of the first byte (default: lowest kept address)', requiresArg: true },
-      fill: { type: 'string', describe: 'BIN: value of gap bytes', defaultDescription: '0xFF (erased flash)', requiresArg: true },
+      fill: { type: 'string', describe: 'BIN, UF2: value of gap bytes', defaultDescription: '0xFF (erased flash)', requiresArg: true },
       'pad-to': { type: 'string', describe: 'BIN: extend with fill up to this address', requiresArg: true },
       'max-gap': { type: 'string', describe: 'BIN: refuse more fill than this between two ranges', defaultDescription: '16M', requiresArg: true },
       split: { type: 'boolean', describe: 'BIN: one file per window, named OUTPUT with the window name before the extension', default: false },
       align: { type: 'string', describe: 'flash write unit in bytes (a power of two): report kept bytes that start or end inside one', requiresArg: true },
       strict: { type: 'boolean', describe: 'treat any finding (and so any dropped byte but padding) as a failure: exit 3, write nothing', default: false },
       json: { type: 'boolean', describe: 'print the report as JSON on standard output (schema/report.schema.json)', default: false },
+      'dfu-alt': { type: 'number', describe: 'DfuSe: alternate setting of the target', default: 0, defaultDescription: '0' },
+      'dfu-target-name': { type: 'string', describe: 'DfuSe: target name (default: unnamed)', requiresArg: true },
+      'dfu-vid': { type: 'string', describe: 'DfuSe: idVendor of the suffix', defaultDescription: '0x0483', requiresArg: true },
+      'dfu-pid': { type: 'string', describe: 'DfuSe: idProduct of the suffix', defaultDescription: '0xDF11', requiresArg: true },
+      'dfu-device': { type: 'string', describe: 'DfuSe: bcdDevice of the suffix', defaultDescription: '0xFFFF', requiresArg: true },
+      'uf2-family': { type: 'string', describe: 'UF2: family name (STM32F4, STM32H7, RP2040, NRF52840, ...) or ID', requiresArg: true },
       quiet: { alias: 'q', type: 'boolean', describe: 'print nothing but errors', default: false },
       verbose: { alias: 'v', type: 'boolean', describe: 'add detail to errors', default: false },
     })
@@ -98,6 +130,15 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
           align: parsed.align,
           strict: parsed.strict,
           json: parsed.json,
+          inputFormat: parsed['input-format'],
+          srecHeader: parsed['srec-header'],
+          srecType: parsed['srec-type'],
+          dfuAlt: parsed['dfu-alt'],
+          dfuTargetName: parsed['dfu-target-name'],
+          dfuVid: parsed['dfu-vid'],
+          dfuPid: parsed['dfu-pid'],
+          dfuDevice: parsed['dfu-device'],
+          uf2Family: parsed['uf2-family'],
           quiet: parsed.quiet,
           verbose: parsed.verbose,
         },

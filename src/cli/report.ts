@@ -1,7 +1,6 @@
-import { machineName } from '../elf/constants.js';
 import type { Analysis } from '../inspect.js';
-import { count, hex32, rangeText } from '../numbers.js';
-import { DROP_WORDS, findingLines } from './inspect-view.js';
+import { count, rangeText } from '../numbers.js';
+import { describeInput, DROP_WORDS, findingLines } from './inspect-view.js';
 import { painter, type Paint } from './text.js';
 
 /** An output file as the summary shows it. */
@@ -19,12 +18,9 @@ export interface WrittenOutput {
  * findings in short (when there are any).
  */
 export function summaryLines(input: string, analysis: Analysis, outputs: readonly WrittenOutput[], paint: Paint = painter(false)): string[] {
-  const { elf, windows, selection } = analysis;
-  const h = elf.header;
-  const lines = [
-    `flashcut: ${input}: ${machineName(h.e_machine)} ELF32, ${elf.littleEndian ? 'little' : 'big'}-endian, entry ${hex32(h.e_entry)}`,
-  ];
-  if (elf.lmaFromVaddr) lines.push('  note     every p_paddr is 0: segments placed at their run addresses (p_vaddr), as objcopy does');
+  const { windows, selection } = analysis;
+  const lines = [`flashcut: ${input}: ${describeInput(analysis.input)}`];
+  if (analysis.elf?.lmaFromVaddr) lines.push('  note     every p_paddr is 0: segments placed at their run addresses (p_vaddr), as objcopy does');
   const nameWidth = Math.max(...windows.map((w) => w.name.length));
   windows.forEach((w, i) => {
     lines.push(`${i === 0 ? '  windows ' : '          '} ${w.name.padEnd(nameWidth)}  ${rangeText(w.start, w.end)}  (${w.source})`);
@@ -38,7 +34,7 @@ export function summaryLines(input: string, analysis: Analysis, outputs: readonl
   selection.dropped.forEach((d, i) => {
     const sections = d.sections.length > 0 ? `: ${d.sections.join(' ')}` : '';
     lines.push(
-      `${i === 0 ? '  dropped ' : '          '} segment ${d.segment}  ${rangeText(d.start, d.end)}  ${count(d.end - d.start)} bytes  ${DROP_WORDS[d.reason]}${sections}`,
+      `${i === 0 ? '  dropped ' : '          '} ${d.origin}  ${rangeText(d.start, d.end)}  ${count(d.end - d.start)} bytes  ${DROP_WORDS[d.reason]}${sections}`,
     );
   });
   outputs.forEach((o, i) => {

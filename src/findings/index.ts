@@ -6,6 +6,7 @@ import { cortexMVectors } from './cortex-m.js';
 import { headersInSegment, loadOutsideWindows, ramSectionWithoutAt, segmentOverlap, straddlesWindowEdge, unalignedLoadAddress } from './layout.js';
 import { ramRegionsFor } from './regions.js';
 import type { Finding, MemoryRegion } from './types.js';
+import { count, rangeText } from '../numbers.js';
 
 export interface FindingOptions {
   /** RAM regions (a linker script's `w` regions); default: the Cortex-M SRAM region for an ARM ELF. */
@@ -45,6 +46,24 @@ export function findIssues(elf: ElfFile, selection: Selection, options: FindingO
       (a.segment ?? Infinity) - (b.segment ?? Infinity) ||
       (a.address ?? 0) - (b.address ?? 0),
   );
+}
+
+/**
+ * Findings for an input that is already an image (Intel HEX, S-record, BIN): bytes outside every
+ * window, and runs that are not whole flash write units. There are no segments to check.
+ */
+export function findImageIssues(selection: Selection, options: FindingOptions = {}): Finding[] {
+  const outside: Finding[] = selection.dropped.map((d) => ({
+    code: 'load-outside-windows',
+    severity: 'warning',
+    summary: `${d.origin}: ${count(d.end - d.start)} bytes at ${rangeText(d.start, d.end)}, outside every flash window`,
+    message:
+      `${d.origin} puts ${count(d.end - d.start)} bytes at ${rangeText(d.start, d.end)}, outside every flash window; ` +
+      'flashcut leaves them out, but a flash-only programmer given the input as it is would refuse it.',
+    fix: 'give a --region that covers these bytes if they belong in flash, or leave them out of the input',
+    address: d.start,
+  }));
+  return [...outside, ...unalignedLoadAddress({ selection, writeUnit: options.writeUnit })];
 }
 
 export { CORTEX_M_SRAM_REGION, ramRegionsFor } from './regions.js';

@@ -152,7 +152,7 @@ export function straddlesWindowEdge(ctx: CheckContext): Finding[] {
 }
 
 /** Kept runs that start or end inside a flash write unit (only with `--align`). */
-export function unalignedLoadAddress(ctx: CheckContext): Finding[] {
+export function unalignedLoadAddress(ctx: Pick<CheckContext, 'selection' | 'writeUnit'>): Finding[] {
   const unit = ctx.writeUnit;
   if (unit === undefined || unit <= 1) return [];
   return ctx.selection.image.runs().flatMap((run) => {
@@ -194,7 +194,7 @@ function overlaps(ranges: { segment: LoadSegment; start: number; end: number }[]
 
 function groupBySegment(ranges: readonly DroppedRange[]): Map<number, DroppedRange[]> {
   const groups = new Map<number, DroppedRange[]>();
-  for (const r of ranges) groups.set(r.segment, [...(groups.get(r.segment) ?? []), r]);
+  for (const r of ranges) if (r.segment !== undefined) groups.set(r.segment, [...(groups.get(r.segment) ?? []), r]);
   return groups;
 }
 

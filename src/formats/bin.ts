@@ -1,7 +1,7 @@
-import { LayoutError, OutputLimitError, UsageError } from '../errors.js';
+import { LayoutError, OutputLimitError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { count, hex32, rangeText } from '../numbers.js';
-import type { OutputFormat } from './format.js';
+import { fillByte, type OutputFormat } from './format.js';
 
 /** The default `maxGap`: 16 MiB of fill between two kept ranges. */
 export const DEFAULT_MAX_GAP = 16 * 1024 * 1024;
@@ -19,8 +19,7 @@ export const rawBinary: OutputFormat = {
   title: 'raw binary',
   extensions: ['.bin'],
   write(image, options) {
-    const fill = options.fill ?? 0xff;
-    if (!Number.isInteger(fill) || fill < 0 || fill > 0xff) throw new UsageError(`fill value ${fill} is not a byte (0 to 0xFF)`);
+    const fill = fillByte(options);
     const maxGap = options.maxGap ?? DEFAULT_MAX_GAP;
     const plan = planBinary(image, options.base, options.padTo);
     for (const gap of plan.gaps) {

@@ -1,22 +1,42 @@
+import { UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 
 /** Options every writer receives; each reads the ones that concern it. */
 export interface WriteOptions {
   /** Execution start address (from e_entry), or undefined to write none. */
   readonly startAddress?: number | undefined;
-  /** Intel HEX: data bytes per record, 1..255 (default 16). */
+  /** Intel HEX, S-record: data bytes per record (default 16). */
   readonly recordLength?: number | undefined;
   /** Line ends of text formats (default `crlf`). */
   readonly eol?: LineEnding | undefined;
   /** BIN: first address of the file (default: the lowest kept address). */
   readonly base?: number | undefined;
-  /** BIN: value of the bytes between kept ranges, 0..255 (default 0xFF, erased flash). */
+  /** BIN, UF2: value of the bytes between kept ranges, 0..255 (default 0xFF, erased flash). */
   readonly fill?: number | undefined;
   /** BIN: extend the file with fill up to this address (exclusive). */
   readonly padTo?: number | undefined;
   /** BIN: the largest run of fill bytes allowed (default 16 MiB). */
   readonly maxGap?: number | undefined;
+  /** S-record: text of the S0 header (default `flashcut`). */
+  readonly srecHeader?: string | undefined;
+  /** S-record: force S1/S9 (19), S2/S8 (28) or S3/S7 (37) records (default: by the highest address). */
+  readonly srecType?: SrecType | undefined;
+  /** DfuSe: alternate setting of the one target, 0..255 (default 0). */
+  readonly dfuAlt?: number | undefined;
+  /** DfuSe: target name, up to 254 bytes (default: none, the target is unnamed). */
+  readonly dfuTargetName?: string | undefined;
+  /** DfuSe suffix: idVendor (default 0x0483, STMicroelectronics). */
+  readonly dfuVendor?: number | undefined;
+  /** DfuSe suffix: idProduct (default 0xDF11, the STM32 DFU boot loader). */
+  readonly dfuProduct?: number | undefined;
+  /** DfuSe suffix: bcdDevice (default 0xFFFF, any). */
+  readonly dfuDevice?: number | undefined;
+  /** UF2: family ID written into every block (default: none, the flag stays clear). */
+  readonly uf2Family?: number | undefined;
 }
+
+/** S-record data record families, named by their data and termination record digits. */
+export type SrecType = 19 | 28 | 37;
 
 export type LineEnding = 'crlf' | 'lf';
 
@@ -44,4 +64,11 @@ export function collectBytes(chunks: Iterable<Uint8Array>): Uint8Array {
     at += part.length;
   }
   return out;
+}
+
+/** The value of bytes no kept byte covers (default 0xFF, erased flash); throws UsageError unless it is a byte. */
+export function fillByte(options: WriteOptions): number {
+  const fill = options.fill ?? 0xff;
+  if (!Number.isInteger(fill) || fill < 0 || fill > 0xff) throw new UsageError(`fill value ${fill} is not a byte (0 to 0xFF)`);
+  return fill;
 }

@@ -1,16 +1,22 @@
 import { UsageError } from '../errors.js';
 import { rawBinary } from './bin.js';
+import { dfuse } from './dfuse.js';
 import type { OutputFormat } from './format.js';
 import { intelHex } from './hex.js';
+import { motorolaSrec } from './srec.js';
+import { uf2 } from './uf2.js';
 
 /** Every output format, keyed by name. */
 export const outputFormats: Readonly<Record<string, OutputFormat>> = {
   [intelHex.name]: intelHex,
   [rawBinary.name]: rawBinary,
+  [motorolaSrec.name]: motorolaSrec,
+  [dfuse.name]: dfuse,
+  [uf2.name]: uf2,
 };
 
 /** Names accepted by `--format`, with their aliases. */
-const ALIASES: Readonly<Record<string, string>> = { ihex: 'hex', binary: 'bin' };
+const ALIASES: Readonly<Record<string, string>> = { ihex: 'hex', binary: 'bin', srecord: 'srec', s19: 'srec', mot: 'srec', dfuse: 'dfu' };
 
 /** The format called `name` (or an alias such as `ihex`); throws UsageError for an unknown one. */
 export function formatByName(name: string): OutputFormat {

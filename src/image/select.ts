@@ -12,12 +12,15 @@ import type { FlashWindow } from './windows.js';
  */
 export type DropReason = 'outside-windows' | 'elf-headers' | 'padding';
 
-/** A range of load addresses [start, end) taken from one segment. */
+/** A range of load addresses [start, end) taken from one ELF segment or one piece of a HEX, S-record or BIN input. */
 export interface SegmentRange {
-  readonly segment: number;
+  /** Where the range comes from, for reports: `segment 1`, `app.hex lines 3-40`, `app.bin`. */
+  readonly origin: string;
+  /** ELF inputs: the program header's index. */
+  readonly segment?: number;
   readonly start: number;
   readonly end: number;
-  /** Names of the allocated sections whose load addresses meet the range. */
+  /** Names of the allocated sections whose load addresses meet the range (ELF inputs). */
   readonly sections: readonly string[];
 }
 
@@ -54,6 +57,7 @@ export function selectFlashBytes(elf: ElfFile, windows: readonly FlashWindow[]):
     const placed = sectionPlacements(segment);
     const toLma = (offset: number) => segment.lma + (offset - segment.fileOffset);
     const describe = (start: number, end: number) => ({
+      origin: `segment ${segment.index}`,
       segment: segment.index,
       start,
       end,
@@ -89,8 +93,31 @@ export function selectFlashBytes(elf: ElfFile, windows: readonly FlashWindow[]):
       origin: `segment ${range.segment}` + (range.sections.length ? ` (${range.sections.join(' ')})` : ''),
     });
   }
-  dropped.sort((a, b) => a.segment - b.segment || a.start - b.start);
+  dropped.sort((a, b) => (a.segment ?? 0) - (b.segment ?? 0) || a.start - b.start);
   return { windows, image: MemoryImage.from(pieces), kept, dropped };
+}
+
+/**
+ * Selects the bytes of an input that already is a memory image (HEX, S-record, BIN): every
+ * piece's bytes inside the union of the windows are kept, the rest is dropped as
+ * `outside-windows`. Throws LayoutError when two pieces put different bytes at one address.
+ */
+export function selectPieces(pieces: readonly ImageChunk[], windows: readonly FlashWindow[]): Selection {
+  const spans = mergeSpans(windows);
+  const keptPieces: ImageChunk[] = [];
+  const kept: SegmentRange[] = [];
+  const dropped: DroppedRange[] = [];
+  for (const piece of pieces) {
+    const whole = [{ start: piece.address, end: piece.address + piece.bytes.length }];
+    for (const range of intersectSpans(whole, spans)) {
+      kept.push({ origin: piece.origin, start: range.start, end: range.end, sections: [] });
+      keptPieces.push({ ...piece, address: range.start, bytes: piece.bytes.subarray(range.start - piece.address, range.end - piece.address) });
+    }
+    for (const range of subtractSpans(whole, spans)) {
+      dropped.push({ origin: piece.origin, start: range.start, end: range.end, sections: [], reason: 'outside-windows' });
+    }
+  }
+  return { windows, image: MemoryImage.from(keptPieces), kept, dropped };
 }
 
 /** File ranges that hold firmware, and the ranges that hold ELF structures. */

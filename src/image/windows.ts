@@ -20,6 +20,14 @@ export const CORTEX_M_CODE_REGION: FlashWindow = {
   source: 'default for ARM: the Cortex-M code region',
 };
 
+/** The whole 32-bit address space: the default window of HEX, S-record and BIN inputs, which are flash images already. */
+export const WHOLE_ADDRESS_SPACE: FlashWindow = {
+  name: 'ALL',
+  start: 0,
+  end: ADDRESS_SPACE_END,
+  source: 'default for HEX, S-record and BIN input: the whole 32-bit address space',
+};
+
 const REGION_PATTERN = /^(?:([A-Za-z_.][\w.$-]*)=)?([^:=]+):([^:=]+)$/;
 
 /**
