@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { crc32 } from './crc32.js';
 
 /**
  * Checksums a firmware can verify itself against. CRC arithmetic is on unsigned 32-bit values:
@@ -12,27 +13,12 @@ export interface ChecksumAlgorithm {
   compute(bytes: Uint8Array): number;
 }
 
-const CRC32_TABLE = crcTable((c) => {
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-const CRC32_MSB_TABLE = crcTable((byte) => {
+/** The MSB-first table of polynomial 0x04C11DB7, for the STM32 CRC unit. */
+const CRC32_MSB_TABLE = Uint32Array.from({ length: 256 }, (_, byte) => {
   let c = byte << 24;
   for (let k = 0; k < 8; k++) c = c & 0x8000_0000 ? (c << 1) ^ 0x04c11db7 : c << 1;
   return c >>> 0;
 });
-
-function crcTable(entry: (byte: number) => number): Uint32Array {
-  return Uint32Array.from({ length: 256 }, (_, byte) => entry(byte));
-}
-
-/** CRC-32 as zlib, Ethernet and PNG compute it: reflected 0xEDB88320, initial and final XOR 0xFFFFFFFF. */
-export function crc32(bytes: Uint8Array): number {
-  let c = 0xffff_ffff;
-  for (let i = 0; i < bytes.length; i++) c = (CRC32_TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
-  return (c ^ 0xffff_ffff) >>> 0;
-}
 
 /**
  * The STM32 CRC unit with its reset settings: polynomial 0x04C11DB7, initial 0xFFFFFFFF, fed
@@ -56,7 +42,7 @@ export function sum32(bytes: Uint8Array): number {
 }
 
 export const checksumAlgorithms: Readonly<Record<string, ChecksumAlgorithm>> = {
-  crc32: { name: 'crc32', description: 'CRC-32 (IEEE 802.3, as zlib)', unit: 1, compute: crc32 },
+  crc32: { name: 'crc32', description: 'CRC-32 (IEEE 802.3, as zlib)', unit: 1, compute: (bytes) => crc32(bytes) },
   'crc32-stm32': { name: 'crc32-stm32', description: 'STM32 CRC unit defaults (0x04C11DB7, 32-bit words)', unit: 4, compute: crc32Stm32 },
   sum32: { name: 'sum32', description: 'sum of the bytes modulo 2^32', unit: 1, compute: sum32 },
 };
