@@ -18,17 +18,21 @@ export class FlashcutError extends Error {
 }
 
 /**
- * The input breaks its format's rules; `offset` is the byte where it was seen and, in a text
- * format (Intel HEX, S-record), `line` the 1-based line, which the CLI shows as `file:line`.
+ * The input breaks its format's rules; `offset` is the byte where it was seen. In a text format
+ * (Intel HEX, S-record) `line` is the 1-based line, which the CLI shows as `file:line`. `file`
+ * is set when the broken file is not the input being converted (a linker script, a config
+ * file); the message then starts with that file's name and position.
  */
 export class FormatError extends FlashcutError {
   readonly offset: number | undefined;
   readonly line: number | undefined;
+  readonly file: string | undefined;
 
-  constructor(message: string, offset?: number, line?: number) {
+  constructor(message: string, offset?: number, where: { readonly line?: number | undefined; readonly file?: string | undefined } = {}) {
     super('format', message);
     this.offset = offset;
-    this.line = line;
+    this.line = where.line;
+    this.file = where.file;
   }
 }
 

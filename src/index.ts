@@ -34,3 +34,15 @@ export { MemoryImage, type ImageChunk } from './image/memory-image.js';
 export { selectFlashBytes, selectPieces, type DropReason, type DroppedRange, type SegmentRange, type Selection } from './image/select.js';
 export type { Span } from './image/spans.js';
 export { CORTEX_M_CODE_REGION, parseRegion, WHOLE_ADDRESS_SPACE, type FlashWindow } from './image/windows.js';
+export { parseLinkerScript, type IncludeReader, type LinkerScript, type LinkerScriptOptions, type MemoryRegion as LinkerScriptRegion } from './windows/ld-script.js';
+export { flashWindowsOf, isWritableRegion, type LdWindows } from './windows/ld-windows.js';
+export {
+  assertWritable,
+  dfuseWindows,
+  parseDfuseLayout,
+  touchedSectors,
+  type DfuseLayout,
+  type SectorRun,
+  type SectorSpan,
+} from './windows/dfuse-layout.js';
+export { validateConfig, type ProjectConfig } from './project-config.js';

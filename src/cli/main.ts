@@ -7,7 +7,6 @@ import { FlashcutError, FormatError, IoError, UsageError } from '../errors.js';
 import type { OutputFormat } from '../formats/format.js';
 import { formatByName, formatForPath, outputFormats } from '../formats/registry.js';
 import { uf2FamilyId } from '../formats/uf2-families.js';
-import { parseRegion } from '../image/windows.js';
 import { analyse, inspectInput } from '../inspect.js';
 import { parseInputSpec, readInput } from '../inputs/read.js';
 import { parseAddress, parseNumber } from '../numbers.js';
@@ -15,8 +14,10 @@ import { writeFileAtomic } from './atomic-write.js';
 import { inspectLines } from './inspect-view.js';
 import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } from './json-report.js';
 import { parseCommandLine, type CliArgs } from './options.js';
-import { summaryLines, type WrittenOutput } from './report.js';
+import { erasedSectorsNote, summaryLines, type WrittenOutput } from './report.js';
+import { resolveSettings } from './settings.js';
 import { painter } from './text.js';
+import { assertWritable } from '../windows/dfuse-layout.js';
 
 /** What the CLI may touch of its surroundings; tests pass their own. */
 export interface CliIo {
@@ -65,7 +66,8 @@ function inspectFile(args: CliArgs, io: CliIo): number {
   const { path: inputPath, base } = parseInputSpec(args.input);
   const bytes = readFile(inputPath);
   const input = readInput(bytes, { name: inputPath, format: args.inputFormat, base });
-  const analysis = inspectInput(input, { windows: args.region.map((text) => parseRegion(text)), writeUnit: writeUnit(args) });
+  const settings = resolveSettings({ ...args, input: inputPath });
+  const analysis = inspectInput(input, { windows: settings.windows, ramRegions: settings.ram, writeUnit: writeUnit(args) });
   const failed = args.strict && analysis.findings.length > 0;
   const exitCode = failed ? EXIT.strict : EXIT.ok;
   if (args.json) {
@@ -77,25 +79,29 @@ function inspectFile(args: CliArgs, io: CliIo): number {
 }
 
 async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
-  const target = args.output;
-  if (target === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output)');
   const { path: inputPath, base } = parseInputSpec(args.input);
-  if (target !== '-') checkOutputPath(inputPath, target);
-  if (args.json && target === '-') throw new UsageError('--json prints the report on standard output: write the image to a file (-o FILE)');
-  const format = chooseFormat(args, target);
-  if (args.split && (format.name !== 'bin' || target === '-')) {
+  const settings = resolveSettings({ ...args, input: inputPath });
+  const outputs = settings.outputs;
+  if (outputs === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output), or "output" in the project configuration');
+  for (const path of outputs) if (path !== '-') checkOutputPath(inputPath, path);
+  if (args.json && outputs.includes('-')) {
+    throw new UsageError('--json prints the report on standard output: write the image to a file (-o FILE)');
+  }
+  const targets = outputs.map((path) => ({ path, format: chooseFormat(settings.format, path) }));
+  if (args.split && targets.some((t) => t.format.name !== 'bin' || t.path === '-')) {
     throw new UsageError('--split writes one BIN file per window: it needs a .bin output file');
   }
+
   const bytes = readFile(inputPath);
   const input = readInput(bytes, { name: inputPath, format: args.inputFormat, base });
   const plan = planConversion(input, {
-    windows: args.region.map((text) => parseRegion(text)),
-    format,
+    windows: settings.windows,
+    format: targets[0]?.format,
     startAddress: args.startAddress ? undefined : null,
     recordLength: args.recordLength,
     eol: args.eol,
     base: optional(args.base, (t) => parseAddress(t, '--base')),
-    fill: optional(args.fill, (t) => parseNumber(t, '--fill')),
+    fill: optional(settings.fill, (t) => parseNumber(t, '--fill')),
     padTo: optional(args.padTo, (t) => parseAddress(t, '--pad-to')),
     maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
     srecHeader: args.srecHeader,
@@ -107,15 +113,20 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
     dfuDevice: optional(args.dfuDevice, (t) => parseNumber(t, '--dfu-device')),
     uf2Family: optional(args.uf2Family, uf2FamilyId),
   });
+  const notes = [...settings.notes];
+  if (settings.dfuse) {
+    assertWritable(settings.dfuse, plan.selection.dropped.filter((d) => d.reason === 'outside-windows'));
+    notes.push(erasedSectorsNote(settings.dfuse, plan.selection.image));
+  }
 
-  const analysis = analyse(plan.input, plan.selection, { writeUnit: writeUnit(args) });
+  const analysis = analyse(plan.input, plan.selection, { writeUnit: writeUnit(args), ramRegions: settings.ram });
   const report = (status: 'ok' | 'strict', outputs: readonly (WrittenOutput & OutputRecord)[]): void => {
     const exitCode = status === 'strict' ? EXIT.strict : EXIT.ok;
     if (args.json) {
       const document = reportDocument(header(args, status === 'strict', exitCode), { path: inputPath, size: bytes.length }, analysis, outputs);
       io.stdout.write(toJson(document));
     } else if (!args.quiet || status === 'strict') {
-      io.stderr.write(summaryLines(inputPath, analysis, outputs, painter(io.colour?.stderr ?? false)).join('\n') + '\n');
+      io.stderr.write(summaryLines(inputPath, analysis, outputs, notes, painter(io.colour?.stderr ?? false)).join('\n') + '\n');
     }
   };
   // --strict: every finding fails the run before a byte is written (dropped padding makes no finding).
@@ -125,11 +136,13 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
     return EXIT.strict;
   }
 
-  const parts = args.split
-    ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(target, window.name), image }))
-    : [{ path: target, image: plan.selection.image }];
+  const parts = targets.flatMap(({ path, format }) =>
+    args.split
+      ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(path, window.name), image, format }))
+      : [{ path, image: plan.selection.image, format }],
+  );
   // Every writer checks its options before producing a byte, so nothing is written unless all can be.
-  const pending = parts.map((part) => ({ ...part, chunks: writePlan(plan, part.image) }));
+  const pending = parts.map((part) => ({ ...part, chunks: writePlan({ ...plan, format: part.format }, part.image) }));
   const written: (WrittenOutput & OutputRecord)[] = [];
   for (const part of pending) {
     const hash = createHash('sha256');
@@ -137,8 +150,8 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
     const size = part.path === '-' ? await writeToStream(io.stdout, chunks) : writeFileAtomic(part.path, chunks);
     written.push({
       path: part.path === '-' ? '(standard output)' : part.path,
-      title: format.title,
-      format: format.name,
+      title: part.format.title,
+      format: part.format.name,
       size,
       sha256: hash.digest('hex'),
       start: part.image.start ?? 0,
@@ -172,8 +185,8 @@ function toJson(document: object): string {
   return JSON.stringify(document, null, 2) + '\n';
 }
 
-function chooseFormat(args: CliArgs, target: string): OutputFormat {
-  if (args.format !== undefined) return formatByName(args.format);
+function chooseFormat(name: string | undefined, target: string): OutputFormat {
+  if (name !== undefined) return formatByName(name);
   if (target === '-') return formatByName('hex');
   const format = formatForPath(target);
   if (!format) {
@@ -230,8 +243,10 @@ async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<Uin
 
 function reportError(error: unknown, input: string | undefined, verbose: boolean, io: CliIo): number {
   if (error instanceof FlashcutError) {
+    // An error in a linker script or config file names that file itself.
+    const ownFile = error instanceof FormatError && error.file !== undefined;
     const line = error instanceof FormatError && error.line !== undefined ? `:${error.line}` : '';
-    const where = error.code === 'usage' || input === undefined ? '' : `${input}${line}: `;
+    const where = error.code === 'usage' || input === undefined || ownFile ? '' : `${input}${line}: `;
     io.stderr.write(`flashcut: error: ${where}${error.message}\n`);
     if (error.code === 'usage') io.stderr.write("Try 'flashcut --help'.\n");
     return error.code === 'usage' ? EXIT.usage : EXIT.failed;

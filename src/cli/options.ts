@@ -12,6 +12,12 @@ export interface CliArgs {
   readonly output: string | undefined;
   readonly format: string | undefined;
   readonly region: readonly string[];
+  readonly ld: string | undefined;
+  readonly ldRegion: readonly string[];
+  readonly ldPath: readonly string[];
+  readonly dfuseLayout: string | undefined;
+  /** A file given with --config, false for --no-config, undefined to search. */
+  readonly config: string | false | undefined;
   readonly recordLength: number | undefined;
   readonly startAddress: boolean;
   readonly eol: 'crlf' | 'lf';
@@ -48,6 +54,7 @@ const EXAMPLES: [string, string][] = [
   ['$0 app.elf -o app.dfu -r FLASH=0x08000000:512K', 'DfuSe file for dfu-util -D'],
   ['$0 app.hex -o app.uf2 --uf2-family STM32F4', 'UF2 from an Intel HEX'],
   ['$0 app.bin@0x08004000 -o app.srec', 'S-record from a raw binary loaded at 0x08004000'],
+  ['$0 app.elf -o app.hex --ld ../STM32F401RETX_FLASH.ld', 'windows from the linker script (its regions without w)'],
 ];
 
 /**
@@ -71,6 +78,11 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
       output: { alias: 'o', type: 'string', describe: "output file; '-' writes to standard output", requiresArg: true },
       format: { alias: 'f', type: 'string', describe: `output format: ${formatNames().join(', ')} (default: from the output's extension)`, requiresArg: true },
       region: { alias: 'r', type: 'string', array: true, describe: 'flash window [NAME=]ORIGIN:LENGTH, repeatable (e.g. FLASH=0x08000000:512K)', requiresArg: true },
+      ld: { type: 'string', describe: 'take the windows from the MEMORY regions of this linker script without the w attribute', requiresArg: true },
+      'ld-region': { type: 'string', array: true, describe: 'with --ld: take these regions (comma-separated, repeatable) instead', requiresArg: true },
+      'ld-path': { type: 'string', array: true, describe: "with --ld: folder to search for INCLUDEd files after the script's own (ld's -L), repeatable", requiresArg: true },
+      'dfuse-layout': { type: 'string', describe: 'take the windows from the writable sectors of a DfuSe layout ("@Internal Flash  /0x08000000/04*016Kg,...")', requiresArg: true },
+      config: { type: 'string', describe: 'project configuration file (default: flashcut.config.json or package.json "flashcut", from the input\'s folder upward); --no-config: none', requiresArg: true },
       'input-format': { choices: ['elf', 'hex', 'srec', 'bin'] as const, describe: 'input format (default: from the content; bin for FILE@ADDRESS)' },
       'record-length': { type: 'number', describe: 'HEX, S-record: data bytes per record (HEX 1..255, S3 1..250)', default: 16, defaultDescription: '16' },
       'start-address': {
@@ -119,6 +131,11 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
           output: parsed.output,
           format: parsed.format,
           region: (parsed.region ?? []).map(String),
+          ld: parsed.ld,
+          ldRegion: (parsed['ld-region'] ?? []).flatMap((names) => String(names).split(',')).map((n) => n.trim()).filter((n) => n !== ''),
+          ldPath: (parsed['ld-path'] ?? []).map(String),
+          dfuseLayout: parsed['dfuse-layout'],
+          config: (parsed.config as string | boolean | undefined) === false ? false : parsed.config,
           recordLength: parsed['record-length'],
           startAddress: parsed['start-address'],
           eol: parsed.eol,

@@ -1,5 +1,7 @@
 import type { Analysis } from '../inspect.js';
+import type { MemoryImage } from '../image/memory-image.js';
 import { count, rangeText } from '../numbers.js';
+import { sectorNumbers, touchedSectors, type DfuseLayout } from '../windows/dfuse-layout.js';
 import { describeInput, DROP_WORDS, findingLines } from './inspect-view.js';
 import { painter, type Paint } from './text.js';
 
@@ -14,10 +16,16 @@ export interface WrittenOutput {
 
 /**
  * The conversion summary, one string per line: the input, the windows and where they came
- * from, per-window use, every dropped range with its sections, the files written, and the
- * findings in short (when there are any).
+ * from, `notes` (settings' origins, regions left out, sectors erased), per-window use, every
+ * dropped range with its sections, the files written, and the findings in short (when there are any).
  */
-export function summaryLines(input: string, analysis: Analysis, outputs: readonly WrittenOutput[], paint: Paint = painter(false)): string[] {
+export function summaryLines(
+  input: string,
+  analysis: Analysis,
+  outputs: readonly WrittenOutput[],
+  notes: readonly string[] = [],
+  paint: Paint = painter(false),
+): string[] {
   const { windows, selection } = analysis;
   const lines = [`flashcut: ${input}: ${describeInput(analysis.input)}`];
   if (analysis.elf?.lmaFromVaddr) lines.push('  note     every p_paddr is 0: segments placed at their run addresses (p_vaddr), as objcopy does');
@@ -25,6 +33,7 @@ export function summaryLines(input: string, analysis: Analysis, outputs: readonl
   windows.forEach((w, i) => {
     lines.push(`${i === 0 ? '  windows ' : '          '} ${w.name.padEnd(nameWidth)}  ${rangeText(w.start, w.end)}  (${w.source})`);
   });
+  for (const note of notes) lines.push(`  ${note}`);
   windows.forEach((w, i) => {
     const used = selection.image.bytesIn(w.start, w.end);
     const size = w.end - w.start;
@@ -42,4 +51,12 @@ export function summaryLines(input: string, analysis: Analysis, outputs: readonl
   });
   if (analysis.findings.length > 0) lines.push(...findingLines(analysis.findings, paint, 'short'));
   return lines;
+}
+
+/** `erases   sectors 0-1 of Internal Flash (0x08000000-0x08007FFF, 32,768 bytes)`: what a DfuSe download of `image` erases. */
+export function erasedSectorsNote(layout: DfuseLayout, image: MemoryImage): string {
+  const parts = touchedSectors(layout, image.ranges()).map(
+    (s) => `${s.first === s.last ? 'sector' : 'sectors'} ${sectorNumbers(s.first, s.last)} (${rangeText(s.start, s.end)}, ${count(s.end - s.start)} bytes)`,
+  );
+  return `erases   ${parts.join(', ')} of ${layout.name || 'the DfuSe layout'}`;
 }

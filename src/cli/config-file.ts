@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { FormatError } from '../errors.js';
+import { validateConfig, type ProjectConfig } from '../project-config.js';
+import { displayPath } from './paths.js';
+
+/** A configuration and where it was found. */
+export interface FoundConfig {
+  readonly config: ProjectConfig;
+  /** `package.json "flashcut"` or the file name, for the summary. */
+  readonly label: string;
+  /** The folder its paths are relative to. */
+  readonly folder: string;
+}
+
+export const CONFIG_FILE = 'flashcut.config.json';
+
+/**
+ * Looks for the project configuration from `startFolder` upward: in each folder a
+ * flashcut.config.json, else a package.json with a `flashcut` key. Returns undefined when
+ * there is none. Throws FormatError for a file that is not JSON or fails validation.
+ */
+export function findConfig(startFolder: string): FoundConfig | undefined {
+  for (let folder = resolve(startFolder); ; folder = dirname(folder)) {
+    const own = join(folder, CONFIG_FILE);
+    if (existsSync(own)) return readConfig(displayPath(own));
+    const pkg = displayPath(join(folder, 'package.json'));
+    if (existsSync(pkg)) {
+      const json = readJson(pkg);
+      if (typeof json === 'object' && json !== null && 'flashcut' in json) {
+        return { config: validateConfig((json as { flashcut: unknown }).flashcut, pkg, 'flashcut.'), label: `${pkg} "flashcut"`, folder };
+      }
+    }
+    if (dirname(folder) === folder) return undefined;
+  }
+}
+
+/** Reads a configuration file named with --config: a flashcut.config.json, or a package.json's `flashcut` object. */
+export function readConfig(path: string): FoundConfig {
+  const json = readJson(path);
+  const folder = dirname(resolve(path));
+  if (path.endsWith('package.json')) {
+    const inner = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).flashcut : undefined;
+    if (inner === undefined) throw new FormatError(`${path}: has no "flashcut" key`, undefined, { file: path });
+    return { config: validateConfig(inner, path, 'flashcut.'), label: `${path} "flashcut"`, folder };
+  }
+  return { config: validateConfig(json, path), label: path, folder };
+}
+
+function readJson(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new FormatError(`${path}: cannot read it: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`, undefined, { file: path });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new FormatError(`${path}: not valid JSON: ${(error as Error).message}`, undefined, { file: path });
+  }
+}
