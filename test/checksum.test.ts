@@ -7,23 +7,11 @@ import { crc32Stm32, sum32 } from '../src/checksums/checksum.js';
 import { crc32 } from '../src/checksums/crc32.js';
 import { UsageError } from '../src/errors.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
+import { randomBytes } from './helpers/images.js';
 import { describeWithTools } from './helpers/tools.js';
 
 const work = mkdtempSync(join(tmpdir(), 'flashcut-crc-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** Deterministic pseudo-random bytes (xorshift), so failures replay. */
-function randomBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 const lengths = [0, 4, 64, 1020, 4096, 65536];
 

@@ -29,7 +29,7 @@ const image = (...parts: [number, Uint8Array, string?][]) =>
   MemoryImage.from(parts.map(([address, bytes, origin], i) => ({ address, bytes, origin: origin ?? `part ${i}` })));
 const hexText = (img: MemoryImage) => new TextDecoder().decode(collectBytes(intelHex.write(img, {})));
 const mapOf = (img: MemoryImage) => decodeIntelHex(hexText(img)).bytes;
-const sampleImage = (name: string) => planConversion(readFileSync(join(root, `samples/stm32-seed/${name}.elf`)), { windows: [FLASH, IDFLASH] }).selection.image;
+const sampleImage = (name: string) => planConversion(readFileSync(join(root, `samples/stm32-seed/${name}.elf`)), { windows: [FLASH, IDFLASH] }).image;
 
 /** Runs srec_cat over `img` (as Intel HEX) with `filters`, and decodes its Intel HEX output. */
 function srecCat(img: MemoryImage, filters: (file: string) => string[]): Map<number, number> {
