@@ -37,7 +37,7 @@ describe.each(samples)('%s sample against objcopy goldens', (name) => {
     ['the Cortex-M default window', undefined],
   ])('BIN equals objcopy -O binary --gap-fill 0xff byte for byte, with %s', (_, windows) => {
     const { output, plan } = convert(elf, { windows, format: 'bin' });
-    expect(plan.selection.image.start).toBe(goldenBase);
+    expect(plan.image.start).toBe(goldenBase);
     expect(Buffer.from(output).equals(goldenBin)).toBe(true);
     expect(binToMap(output, goldenBase).get(0x0800_ff00)).toBe('F'.charCodeAt(0));
   });
@@ -46,31 +46,31 @@ describe.each(samples)('%s sample against objcopy goldens', (name) => {
     const hex = text(convert(elf, { windows: seedWindows, format: 'hex' }).output);
     const { output: bin, plan } = convert(elf, { windows: seedWindows, format: 'bin' });
     // intel-hex returns a dense buffer from the given base, gaps filled with 0xFF.
-    const parsed = intelHexParser.parse(hex, undefined, plan.selection.image.start);
+    const parsed = intelHexParser.parse(hex, undefined, plan.image.start);
     expect(Buffer.from(bin).equals(parsed.data)).toBe(true);
-    expect(parsed.startLinearAddress).toBe(plan.input.startAddress);
+    expect(parsed.startLinearAddress).toBe(plan.inputs[0]!.input.startAddress);
   });
 
   it('puts the .data initialisers at their load address in flash', () => {
     const { plan } = convert(elf, { windows: seedWindows });
-    if (plan.input.format !== 'elf') throw new Error('expected an ELF input');
-    const data = plan.input.elf.sections.find((s) => s.name === '.data');
-    const loadSegment = plan.input.elf.loadSegments.find((seg) => seg.sections.some((s) => s.name === '.data'));
+    if (plan.inputs[0]!.input.format !== 'elf') throw new Error('expected an ELF input');
+    const data = plan.inputs[0]!.input.elf.sections.find((s) => s.name === '.data');
+    const loadSegment = plan.inputs[0]!.input.elf.loadSegments.find((seg) => seg.sections.some((s) => s.name === '.data'));
     expect(data && loadSegment).toBeTruthy();
     const lma = loadSegment!.lma + (data!.fileOffset - loadSegment!.fileOffset);
     expect(lma).not.toBe(data!.vma);
     // g_magic = 0xC0FFEE42 is one of the words of .data (little-endian), as objcopy places it too.
     const atLma = Array.from({ length: data!.size }, (_, i) => goldenHex.bytes.get(lma + i) ?? -1);
     expect(Buffer.from(atLma).indexOf(Buffer.from([0x42, 0xee, 0xff, 0xc0]))).toBeGreaterThanOrEqual(0);
-    expect(plan.selection.image.bytesIn(lma, lma + data!.size)).toBe(data!.size);
-    expect(plan.selection.image.bytesIn(data!.vma, data!.vma + data!.size)).toBe(0);
+    expect(plan.image.bytesIn(lma, lma + data!.size)).toBe(data!.size);
+    expect(plan.image.bytesIn(data!.vma, data!.vma + data!.size)).toBe(0);
   });
 });
 
 describe('broken sample report', () => {
   it('drops the RAM segment with its sections and keeps the flash', () => {
     const { plan } = convert(read('samples/stm32-seed/broken.elf'), { windows: seedWindows });
-    expect(plan.selection.dropped).toEqual([
+    expect(plan.inputs[0]!.selection.dropped).toEqual([
       expect.objectContaining({ segment: 4, reason: 'outside-windows', sections: ['.bss', '._user_heap_stack', '.ram_code'] }),
     ]);
   });

@@ -54,7 +54,7 @@ describe('HEX, S-record and BIN inputs round-trip through flashcut', () => {
     const expected = imageToMap(image);
     for (const address of expected.keys()) if (address >= 0x0802_0000) expected.delete(address);
     expect(decodeIntelHex(text(output)).bytes).toEqual(expected);
-    expect(plan.selection.dropped.map((d) => [d.start, d.end, d.reason])).toEqual([
+    expect(plan.inputs[0]!.selection.dropped.map((d) => [d.start, d.end, d.reason])).toEqual([
       [0x0802_0000, 0x0802_0018, 'outside-windows'],
       [0x0810_0000, 0x0810_0007, 'outside-windows'],
     ]);

@@ -1,5 +1,24 @@
 import { machineName, PT_LOAD, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../elf/constants.js';
+import type { MemoryImage } from '../image/memory-image.js';
+import type { TransformRecord } from '../image/transforms.js';
 import { sectionPlacements, type Analysis } from '../inspect.js';
+
+/** One input of a run, as the reports show it. */
+export interface ReportedInput {
+  readonly path: string;
+  readonly size: number;
+  readonly analysis: Analysis;
+}
+
+/** What a run did, for the summary and `--json`: its inputs, the image written and the transforms. */
+export interface RunReport {
+  readonly inputs: readonly ReportedInput[];
+  /** The bytes written: the inputs' kept bytes merged, then transformed. */
+  readonly image: MemoryImage;
+  readonly transforms: readonly TransformRecord[];
+  /** Summary lines: where the settings came from, regions left out, sectors erased. */
+  readonly notes: readonly string[];
+}
 
 /** Version of the `--json` document's shape (schema/report.schema.json); raised only on an incompatible change. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -34,8 +53,12 @@ export interface ReportHeader {
  * their fate, kept and dropped ranges (with reason codes), findings (with stable codes) and the
  * files written. Addresses and sizes are numbers; ranges are half-open [start, end).
  */
-export function reportDocument(header: ReportHeader, input: { path: string; size: number }, analysis: Analysis, outputs: readonly OutputRecord[]): object {
-  const { elf, selection } = analysis;
+export function reportDocument(header: ReportHeader, run: RunReport, outputs: readonly OutputRecord[]): object {
+  const [input, ...more] = run.inputs;
+  if (!input) throw new Error('a report needs an input');
+  const { analysis } = input;
+  const { elf } = analysis;
+  const all = [input, ...more].map((i) => i.analysis);
   return {
     ...documentHeader(header),
     input: {
@@ -55,7 +78,7 @@ export function reportDocument(header: ReportHeader, input: { path: string; size
       start: w.start,
       end: w.end,
       size: w.end - w.start,
-      used: selection.image.bytesIn(w.start, w.end),
+      used: run.image.bytesIn(w.start, w.end),
       source: w.source,
     })),
     ramRegions: analysis.ram.map((r) => ({ name: r.name, start: r.start, end: r.end, source: r.source })),
@@ -87,8 +110,8 @@ export function reportDocument(header: ReportHeader, input: { path: string; size
       keptBytes: p.keptBytes,
       dropped: p.dropped.map((d) => ({ reason: d.reason, bytes: d.bytes })),
     })),
-    kept: selection.kept.map((k) => ({ origin: k.origin, segment: k.segment ?? null, start: k.start, end: k.end, size: k.end - k.start, sections: k.sections })),
-    dropped: selection.dropped.map((d) => ({
+    kept: all.flatMap((a) => a.selection.kept).map((k) => ({ origin: k.origin, segment: k.segment ?? null, start: k.start, end: k.end, size: k.end - k.start, sections: k.sections })),
+    dropped: all.flatMap((a) => a.selection.dropped).map((d) => ({
       origin: d.origin,
       segment: d.segment ?? null,
       start: d.start,
@@ -97,7 +120,9 @@ export function reportDocument(header: ReportHeader, input: { path: string; size
       sections: d.sections,
       reason: d.reason,
     })),
-    findings: analysis.findings.map((f) => ({ ...f })),
+    findings: all.flatMap((a) => a.findings).map((f) => ({ ...f })),
+    inputs: run.inputs.map((i) => ({ path: i.path, size: i.size, format: i.analysis.input.format, startAddress: i.analysis.input.startAddress ?? null })),
+    transforms: run.transforms.map((t) => ({ ...t })),
     outputs: outputs.map((o) => ({ path: o.path, format: o.format, size: o.size, sha256: o.sha256, start: o.start, end: o.end })),
   };
 }

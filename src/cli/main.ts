@@ -9,6 +9,8 @@ import { formatByName, formatForPath, outputFormats } from '../formats/registry.
 import { uf2FamilyId } from '../formats/uf2-families.js';
 import { analyse, inspectInput } from '../inspect.js';
 import { parseInputSpec, readInput } from '../inputs/read.js';
+import type { FirmwareInput } from '../inputs/input.js';
+import { parseChecksumSpec } from '../image/insert-checksum.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { inspectLines } from './inspect-view.js';
@@ -49,7 +51,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT.ok;
     }
     ({ verbose, json, command } = parsed.args);
-    input = parseInputSpec(parsed.args.input).path;
+    if (parsed.args.inputs.length === 1) input = parseInputSpec(parsed.args.inputs[0] ?? '').path;
     return parsed.args.command === 'inspect' ? inspectFile(parsed.args, io) : await convertFile(parsed.args, io);
   } catch (error) {
     const code = reportError(error, input, verbose, io);
@@ -63,15 +65,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 /** `flashcut inspect`: the analysis as a table (or JSON) on standard output; exit 3 with --strict and findings. */
 function inspectFile(args: CliArgs, io: CliIo): number {
   if (args.output !== undefined) throw new UsageError('inspect writes no file: leave out -o, or convert without inspect');
-  const { path: inputPath, base } = parseInputSpec(args.input);
-  const bytes = readFile(inputPath);
-  const input = readInput(bytes, { name: inputPath, format: args.inputFormat, base });
-  const settings = resolveSettings({ ...args, input: inputPath });
+  const { path: inputPath, bytes, input } = readInputFile(args.inputs[0] ?? '', args);
+  const settings = resolveSettings(args, inputPath);
   const analysis = inspectInput(input, { windows: settings.windows, ramRegions: settings.ram, writeUnit: writeUnit(args) });
   const failed = args.strict && analysis.findings.length > 0;
   const exitCode = failed ? EXIT.strict : EXIT.ok;
   if (args.json) {
-    io.stdout.write(toJson(reportDocument(header(args, failed, exitCode), { path: inputPath, size: bytes.length }, analysis, [])));
+    const run = { inputs: [{ path: inputPath, size: bytes.length, analysis }], image: analysis.selection.image, transforms: [], notes: [] };
+    io.stdout.write(toJson(reportDocument(header(args, failed, exitCode), run, [])));
   } else {
     io.stdout.write(inspectLines(inputPath, analysis, painter(io.colour?.stdout ?? false)).join('\n') + '\n');
   }
@@ -79,11 +80,11 @@ function inspectFile(args: CliArgs, io: CliIo): number {
 }
 
 async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
-  const { path: inputPath, base } = parseInputSpec(args.input);
-  const settings = resolveSettings({ ...args, input: inputPath });
+  const inputPaths = args.inputs.map((spec) => parseInputSpec(spec).path);
+  const settings = resolveSettings(args, inputPaths[0] ?? '');
   const outputs = settings.outputs;
   if (outputs === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output), or "output" in the project configuration');
-  for (const path of outputs) if (path !== '-') checkOutputPath(inputPath, path);
+  for (const path of outputs) if (path !== '-') for (const input of inputPaths) checkOutputPath(input, path);
   if (args.json && outputs.includes('-')) {
     throw new UsageError('--json prints the report on standard output: write the image to a file (-o FILE)');
   }
@@ -92,54 +93,70 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
     throw new UsageError('--split writes one BIN file per window: it needs a .bin output file');
   }
 
-  const bytes = readFile(inputPath);
-  const input = readInput(bytes, { name: inputPath, format: args.inputFormat, base });
-  const plan = planConversion(input, {
-    windows: settings.windows,
-    format: targets[0]?.format,
-    startAddress: args.startAddress ? undefined : null,
-    recordLength: args.recordLength,
-    eol: args.eol,
-    base: optional(args.base, (t) => parseAddress(t, '--base')),
-    fill: optional(settings.fill, (t) => parseNumber(t, '--fill')),
-    padTo: optional(args.padTo, (t) => parseAddress(t, '--pad-to')),
-    maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
-    srecHeader: args.srecHeader,
-    srecType: args.srecType,
-    dfuAlt: args.dfuAlt,
-    dfuTargetName: args.dfuTargetName,
-    dfuVendor: optional(args.dfuVid, (t) => parseNumber(t, '--dfu-vid')),
-    dfuProduct: optional(args.dfuPid, (t) => parseNumber(t, '--dfu-pid')),
-    dfuDevice: optional(args.dfuDevice, (t) => parseNumber(t, '--dfu-device')),
-    uf2Family: optional(args.uf2Family, uf2FamilyId),
-  });
+  const files = args.inputs.map((spec) => readInputFile(spec, args));
+  const align = writeUnit(args);
+  const plan = planConversion(
+    files.map((f) => f.input),
+    {
+      windows: settings.windows,
+      format: targets[0]?.format,
+      startAddress: startAddressOf(args.startAddress),
+      overlap: args.overlap,
+      padWindows: args.padWindow,
+      fillGaps: args.fillGaps,
+      align,
+      checksums: args.crc.map(parseChecksumSpec),
+      recordLength: args.recordLength,
+      eol: args.eol,
+      base: optional(args.base, (t) => parseAddress(t, '--base')),
+      fill: optional(settings.fill, (t) => parseNumber(t, '--fill')),
+      padTo: optional(args.padTo, (t) => parseAddress(t, '--pad-to')),
+      maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
+      srecHeader: args.srecHeader,
+      srecType: args.srecType,
+      dfuAlt: args.dfuAlt,
+      dfuTargetName: args.dfuTargetName,
+      dfuVendor: optional(args.dfuVid, (t) => parseNumber(t, '--dfu-vid')),
+      dfuProduct: optional(args.dfuPid, (t) => parseNumber(t, '--dfu-pid')),
+      dfuDevice: optional(args.dfuDevice, (t) => parseNumber(t, '--dfu-device')),
+      uf2Family: optional(args.uf2Family, uf2FamilyId),
+    },
+  );
   const notes = [...settings.notes];
   if (settings.dfuse) {
-    assertWritable(settings.dfuse, plan.selection.dropped.filter((d) => d.reason === 'outside-windows'));
-    notes.push(erasedSectorsNote(settings.dfuse, plan.selection.image));
+    // Bytes dropped for lying in a sector that is not writable are refused, not silently left out.
+    const dropped = plan.inputs.flatMap((i) => i.selection.dropped.filter((d) => d.reason === 'outside-windows'));
+    assertWritable(settings.dfuse, [...dropped, ...plan.image.ranges().map((r) => ({ ...r, origin: 'the image', sections: [] }))]);
+    notes.push(erasedSectorsNote(settings.dfuse, plan.image));
   }
 
-  const analysis = analyse(plan.input, plan.selection, { writeUnit: writeUnit(args), ramRegions: settings.ram });
+  // --align pads every run to whole write units, so the write-unit check has nothing left to find.
+  const inputs = plan.inputs.map(({ input, selection }, i) => ({
+    path: files[i]?.path ?? input.name,
+    size: files[i]?.bytes.length ?? 0,
+    analysis: analyse(input, selection, { ramRegions: settings.ram }),
+  }));
+  const run = { inputs, image: plan.image, transforms: plan.transforms, notes };
+  const findings = inputs.flatMap((i) => i.analysis.findings);
   const report = (status: 'ok' | 'strict', outputs: readonly (WrittenOutput & OutputRecord)[]): void => {
     const exitCode = status === 'strict' ? EXIT.strict : EXIT.ok;
     if (args.json) {
-      const document = reportDocument(header(args, status === 'strict', exitCode), { path: inputPath, size: bytes.length }, analysis, outputs);
-      io.stdout.write(toJson(document));
+      io.stdout.write(toJson(reportDocument(header(args, status === 'strict', exitCode), run, outputs)));
     } else if (!args.quiet || status === 'strict') {
-      io.stderr.write(summaryLines(inputPath, analysis, outputs, notes, painter(io.colour?.stderr ?? false)).join('\n') + '\n');
+      io.stderr.write(summaryLines(run, outputs, painter(io.colour?.stderr ?? false)).join('\n') + '\n');
     }
   };
   // --strict: every finding fails the run before a byte is written (dropped padding makes no finding).
-  if (args.strict && analysis.findings.length > 0) {
+  if (args.strict && findings.length > 0) {
     report('strict', []);
-    if (!args.json) io.stderr.write(`flashcut: --strict: ${analysis.findings.length} finding(s); nothing written\n`);
+    if (!args.json) io.stderr.write(`flashcut: --strict: ${findings.length} finding(s); nothing written\n`);
     return EXIT.strict;
   }
 
   const parts = targets.flatMap(({ path, format }) =>
     args.split
       ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(path, window.name), image, format }))
-      : [{ path, image: plan.selection.image, format }],
+      : [{ path, image: plan.image, format }],
   );
   // Every writer checks its options before producing a byte, so nothing is written unless all can be.
   const pending = parts.map((part) => ({ ...part, chunks: writePlan({ ...plan, format: part.format }, part.image) }));
@@ -168,6 +185,20 @@ function* hashed(chunks: Iterable<Uint8Array>, hash: Hash): Iterable<Uint8Array>
     hash.update(chunk);
     yield chunk;
   }
+}
+
+/** An input named on the command line (`app.elf`, `app.bin@0x08004000`), read and parsed. */
+function readInputFile(spec: string, args: CliArgs): { path: string; bytes: Uint8Array; input: FirmwareInput } {
+  const { path, base } = parseInputSpec(spec);
+  const bytes = readFile(path);
+  return { path, bytes, input: readInput(bytes, { name: path, format: args.inputFormat, base }) };
+}
+
+/** `--start-address 0x08000101` or `none`; --no-start-address is none; undefined keeps the first input's. */
+function startAddressOf(option: string | false | undefined): number | null | undefined {
+  if (option === undefined) return undefined;
+  if (option === false || option.toLowerCase() === 'none') return null;
+  return parseAddress(option, '--start-address');
 }
 
 function writeUnit(args: CliArgs): number | undefined {

@@ -8,7 +8,8 @@ import type { InputFormatName } from '../inputs/input.js';
 export interface CliArgs {
   /** `convert` (the default command) or `inspect`. */
   readonly command: 'convert' | 'inspect';
-  readonly input: string;
+  /** One input for inspect; one or more to merge for a conversion. */
+  readonly inputs: readonly string[];
   readonly output: string | undefined;
   readonly format: string | undefined;
   readonly region: readonly string[];
@@ -19,7 +20,8 @@ export interface CliArgs {
   /** A file given with --config, false for --no-config, undefined to search. */
   readonly config: string | false | undefined;
   readonly recordLength: number | undefined;
-  readonly startAddress: boolean;
+  /** --start-address ADDR|none; false for --no-start-address; undefined: the first input's. */
+  readonly startAddress: string | false | undefined;
   readonly eol: 'crlf' | 'lf';
   readonly base: string | undefined;
   readonly fill: string | undefined;
@@ -27,6 +29,10 @@ export interface CliArgs {
   readonly maxGap: string | undefined;
   readonly split: boolean;
   readonly align: string | undefined;
+  readonly overlap: 'error' | 'replace' | 'keep';
+  readonly padWindow: readonly string[];
+  readonly fillGaps: boolean;
+  readonly crc: readonly string[];
   readonly strict: boolean;
   readonly json: boolean;
   readonly inputFormat: InputFormatName | undefined;
@@ -55,6 +61,8 @@ const EXAMPLES: [string, string][] = [
   ['$0 app.hex -o app.uf2 --uf2-family STM32F4', 'UF2 from an Intel HEX'],
   ['$0 app.bin@0x08004000 -o app.srec', 'S-record from a raw binary loaded at 0x08004000'],
   ['$0 app.elf -o app.hex --ld ../STM32F401RETX_FLASH.ld', 'windows from the linker script (its regions without w)'],
+  ['$0 boot.elf app.elf -o combined.hex', 'one image from a boot loader and an application'],
+  ['$0 app.elf -o app.bin --align 32 --pad-window all --crc crc32-stm32@__app_crc', 'flash words whole, windows filled, a CRC in place'],
 ];
 
 /**
@@ -65,11 +73,16 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
   const parser = yargs()
     .scriptName('flashcut')
     .usage(
-      '$0 INPUT -o OUTPUT [options]\n$0 inspect INPUT [options]\n\nKeeps the bytes of an ELF32, Intel HEX, S-record or BIN (FILE@ADDRESS) that lie in your flash windows ' +
+      '$0 INPUT... -o OUTPUT [options]\n$0 inspect INPUT [options]\n\nKeeps the bytes of an ELF32, Intel HEX, S-record or BIN (FILE@ADDRESS) that lie in your flash windows ' +
         'and writes them as Intel HEX, S-record, BIN, DfuSe or UF2.',
     )
-    .command('$0 <input>', false, (y) =>
-      y.positional('input', { type: 'string', describe: 'ELF32, Intel HEX or S-record file, or a raw binary as FILE@ADDRESS', demandOption: true }),
+    .command('$0 <inputs..>', false, (y) =>
+      y.positional('inputs', {
+        type: 'string',
+        array: true,
+        describe: 'ELF32, Intel HEX or S-record files, or raw binaries as FILE@ADDRESS; several are merged',
+        demandOption: true,
+      }),
     )
     .command('inspect <input>', 'show the segments, sections and windows, what a conversion keeps and drops, and the findings', (y) =>
       y.positional('input', { type: 'string', describe: 'ELF32, Intel HEX or S-record file, or FILE@ADDRESS', demandOption: true }),
@@ -86,9 +99,9 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
       'input-format': { choices: ['elf', 'hex', 'srec', 'bin'] as const, describe: 'input format (default: from the content; bin for FILE@ADDRESS)' },
       'record-length': { type: 'number', describe: 'HEX, S-record: data bytes per record (HEX 1..255, S3 1..250)', default: 16, defaultDescription: '16' },
       'start-address': {
-        type: 'boolean',
-        describe: "HEX, S-record: write the input's start address (05, S7/S8/S9 record); --no-start-address omits it (S-record: 0)",
-        default: true,
+        type: 'string',
+        describe: "HEX, S-record: the start address to write (05, S7/S8/S9 record), or none (S-record: 0); default: the first input's",
+        requiresArg: true,
       },
       eol: { choices: ['crlf', 'lf'] as const, describe: 'HEX, S-record: line ends (CRLF, as objcopy and Intel write them)', default: 'crlf' as const },
       'srec-header': { type: 'string', describe: 'S-record: text of the S0 header', defaultDescription: 'flashcut', requiresArg: true },
@@ -98,7 +111,20 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
       'pad-to': { type: 'string', describe: 'BIN: extend with fill up to this address', requiresArg: true },
       'max-gap': { type: 'string', describe: 'BIN: refuse more fill than this between two ranges', defaultDescription: '16M', requiresArg: true },
       split: { type: 'boolean', describe: 'BIN: one file per window, named OUTPUT with the window name before the extension', default: false },
-      align: { type: 'string', describe: 'flash write unit in bytes (a power of two): report kept bytes that start or end inside one', requiresArg: true },
+      align: {
+        type: 'string',
+        describe: 'flash write unit in bytes (a power of two, e.g. 8 or 32): extend every range to whole units with the fill value (inspect: report where they are not)',
+        requiresArg: true,
+      },
+      overlap: { choices: ['error', 'replace', 'keep'] as const, describe: 'several inputs with different bytes at one address: refuse, the later wins, or the earlier', default: 'error' as const },
+      'pad-window': { type: 'string', array: true, describe: 'fill this window (a name, or all) completely with the fill value, repeatable', requiresArg: true },
+      'fill-gaps': { type: 'boolean', describe: 'fill the holes inside each window in every format (BIN always fills)', default: false },
+      crc: {
+        type: 'string',
+        array: true,
+        describe: 'insert a checksum: ALG@WHERE[:START-END|START+LENGTH], ALG crc32, crc32-stm32 or sum32 (-be: big-endian), WHERE an address or ELF symbol',
+        requiresArg: true,
+      },
       strict: { type: 'boolean', describe: 'treat any finding (and so any dropped byte but padding) as a failure: exit 3, write nothing', default: false },
       json: { type: 'boolean', describe: 'print the report as JSON on standard output (schema/report.schema.json)', default: false },
       'dfu-alt': { type: 'number', describe: 'DfuSe: alternate setting of the target', default: 0, defaultDescription: '0' },
@@ -127,7 +153,7 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
         kind: 'run',
         args: {
           command: parsed._[0] === 'inspect' ? 'inspect' : 'convert',
-          input: String(parsed.input),
+          inputs: positionalInputs(parsed as { readonly inputs?: unknown; readonly input?: unknown }),
           output: parsed.output,
           format: parsed.format,
           region: (parsed.region ?? []).map(String),
@@ -137,7 +163,7 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
           dfuseLayout: parsed['dfuse-layout'],
           config: (parsed.config as string | boolean | undefined) === false ? false : parsed.config,
           recordLength: parsed['record-length'],
-          startAddress: parsed['start-address'],
+          startAddress: (parsed['start-address'] as string | boolean | undefined) === false ? false : parsed['start-address'],
           eol: parsed.eol,
           base: parsed.base,
           fill: parsed.fill,
@@ -145,6 +171,10 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
           maxGap: parsed['max-gap'],
           split: parsed.split,
           align: parsed.align,
+          overlap: parsed.overlap,
+          padWindow: (parsed['pad-window'] ?? []).map(String),
+          fillGaps: parsed['fill-gaps'],
+          crc: (parsed.crc ?? []).map(String),
           strict: parsed.strict,
           json: parsed.json,
           inputFormat: parsed['input-format'],
@@ -162,4 +192,10 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
       });
     });
   });
+}
+
+/** The input files: `inputs` of a conversion, or the one `input` of inspect. */
+function positionalInputs(parsed: { readonly inputs?: unknown; readonly input?: unknown }): string[] {
+  const given = parsed.inputs ?? parsed.input;
+  return (Array.isArray(given) ? given : given === undefined ? [] : [given]).map(String);
 }

@@ -1,8 +1,9 @@
-import type { Analysis } from '../inspect.js';
 import type { MemoryImage } from '../image/memory-image.js';
-import { count, rangeText } from '../numbers.js';
+import type { TransformRecord } from '../image/transforms.js';
+import { count, hex32, rangeText } from '../numbers.js';
 import { sectorNumbers, touchedSectors, type DfuseLayout } from '../windows/dfuse-layout.js';
 import { describeInput, DROP_WORDS, findingLines } from './inspect-view.js';
+import type { RunReport } from './json-report.js';
 import { painter, type Paint } from './text.js';
 
 /** An output file as the summary shows it. */
@@ -15,42 +16,64 @@ export interface WrittenOutput {
 }
 
 /**
- * The conversion summary, one string per line: the input, the windows and where they came
- * from, `notes` (settings' origins, regions left out, sectors erased), per-window use, every
- * dropped range with its sections, the files written, and the findings in short (when there are any).
+ * The conversion summary, one string per line: each input, the windows and where they came
+ * from, notes (settings' origins, regions left out, sectors erased), per-window use of the
+ * image written, every dropped range with its sections, what each transform added, the files
+ * written, and the findings in short (when there are any).
  */
-export function summaryLines(
-  input: string,
-  analysis: Analysis,
-  outputs: readonly WrittenOutput[],
-  notes: readonly string[] = [],
-  paint: Paint = painter(false),
-): string[] {
-  const { windows, selection } = analysis;
-  const lines = [`flashcut: ${input}: ${describeInput(analysis.input)}`];
-  if (analysis.elf?.lmaFromVaddr) lines.push('  note     every p_paddr is 0: segments placed at their run addresses (p_vaddr), as objcopy does');
+export function summaryLines(run: RunReport, outputs: readonly WrittenOutput[], paint: Paint = painter(false)): string[] {
+  const analyses = run.inputs.map((i) => i.analysis);
+  const windows = analyses[0]?.windows ?? [];
+  const lines: string[] = [];
+  for (const { path, analysis } of run.inputs) {
+    lines.push(`flashcut: ${path}: ${describeInput(analysis.input)}`);
+    if (analysis.elf?.lmaFromVaddr) lines.push('  note     every p_paddr is 0: segments placed at their run addresses (p_vaddr), as objcopy does');
+  }
   const nameWidth = Math.max(...windows.map((w) => w.name.length));
   windows.forEach((w, i) => {
-    lines.push(`${i === 0 ? '  windows ' : '          '} ${w.name.padEnd(nameWidth)}  ${rangeText(w.start, w.end)}  (${w.source})`);
+    lines.push(`${label('windows', i)} ${w.name.padEnd(nameWidth)}  ${rangeText(w.start, w.end)}  (${w.source})`);
   });
-  for (const note of notes) lines.push(`  ${note}`);
+  for (const note of run.notes) lines.push(`  ${note}`);
   windows.forEach((w, i) => {
-    const used = selection.image.bytesIn(w.start, w.end);
+    const used = run.image.bytesIn(w.start, w.end);
     const size = w.end - w.start;
     const percent = ((100 * used) / size).toFixed(1);
-    lines.push(`${i === 0 ? '  kept    ' : '          '} ${w.name.padEnd(nameWidth)}  ${count(used)} of ${count(size)} bytes (${percent}%)`);
+    lines.push(`${label('used', i)} ${w.name.padEnd(nameWidth)}  ${count(used)} of ${count(size)} bytes (${percent}%)`);
   });
-  selection.dropped.forEach((d, i) => {
+  const dropped = run.inputs.flatMap(({ path, analysis }) =>
+    analysis.selection.dropped.map((d) => ({ ...d, origin: run.inputs.length > 1 && analysis.elf ? `${path} ${d.origin}` : d.origin })),
+  );
+  dropped.forEach((d, i) => {
     const sections = d.sections.length > 0 ? `: ${d.sections.join(' ')}` : '';
-    lines.push(
-      `${i === 0 ? '  dropped ' : '          '} ${d.origin}  ${rangeText(d.start, d.end)}  ${count(d.end - d.start)} bytes  ${DROP_WORDS[d.reason]}${sections}`,
-    );
+    lines.push(`${label('dropped', i)} ${d.origin}  ${rangeText(d.start, d.end)}  ${count(d.end - d.start)} bytes  ${DROP_WORDS[d.reason]}${sections}`);
   });
+  run.transforms.forEach((t, i) => lines.push(`${label('added', i)} ${transformText(t)}`));
   outputs.forEach((o, i) => {
-    lines.push(`${i === 0 ? '  wrote   ' : '          '} ${o.path}  ${o.title}, ${count(o.size)} bytes, ${rangeText(o.start, o.end)}`);
+    lines.push(`${label('wrote', i)} ${o.path}  ${o.title}, ${count(o.size)} bytes, ${rangeText(o.start, o.end)}`);
   });
-  if (analysis.findings.length > 0) lines.push(...findingLines(analysis.findings, paint, 'short'));
+  const findings = analyses.flatMap((a) => a.findings);
+  if (findings.length > 0) lines.push(...findingLines(findings, paint, 'short'));
   return lines;
+}
+
+/** `  kept    ` on a block's first line, blanks of the same width after it. */
+function label(word: string, index: number): string {
+  return index === 0 ? `  ${word.padEnd(8)}` : ' '.repeat(10);
+}
+
+/** One line on what a transform did: `align 32: 28 bytes of fill in 3 ranges`, `crc32 0x1A2B3C4D at ...`. */
+export function transformText(t: TransformRecord): string {
+  const ranges = (n: number) => `in ${count(n)} range${n === 1 ? '' : 's'}`;
+  switch (t.kind) {
+    case 'pad-window':
+      return `pad-window ${t.window}: ${count(t.bytes)} bytes of fill ${ranges(t.added.length)}`;
+    case 'fill-gaps':
+      return `fill-gaps: ${count(t.bytes)} bytes of fill ${ranges(t.added.length)}`;
+    case 'align':
+      return `align ${t.unit}: ${count(t.bytes)} bytes of fill ${ranges(t.added.length)}, first at ${hex32(t.added[0]?.start ?? 0)}`;
+    case 'checksum':
+      return `${t.algorithm} ${hex32(t.value)} at ${hex32(t.address)}, over ${rangeText(t.range.start, t.range.end)}`;
+  }
 }
 
 /** `erases   sectors 0-1 of Internal Flash (0x08000000-0x08007FFF, 32,768 bytes)`: what a DfuSe download of `image` erases. */

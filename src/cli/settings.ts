@@ -27,12 +27,12 @@ export interface Settings {
 
 /**
  * Merges the command line with the project configuration (from --config, or found from the
- * input's folder upward; none with --no-config) and reads the windows' source. Every command-line setting wins
+ * (first) input's folder upward; none with --no-config) and reads the windows' source. Every command-line setting wins
  * over the same setting in the configuration; windows come from one source only.
  * Throws UsageError for conflicting options, and the readers' errors.
  */
-export function resolveSettings(args: CliArgs): Settings {
-  const found = args.config === false ? undefined : args.config !== undefined ? readConfig(args.config) : findConfig(dirname(args.input));
+export function resolveSettings(args: CliArgs, input: string): Settings {
+  const found = args.config === false ? undefined : args.config !== undefined ? readConfig(args.config) : findConfig(dirname(input));
   const config: ProjectConfig = found?.config ?? {};
   const fromConfig: string[] = [];
   const overridden: string[] = [];
@@ -47,7 +47,7 @@ export function resolveSettings(args: CliArgs): Settings {
   };
 
   const windows = resolveWindows(args, found, fromConfig, overridden);
-  const outputs = pick(args.output === undefined ? undefined : [args.output], 'output', config.output?.map((o) => configPath(found, o.replace(/\{name\}/g, inputName(args.input)))));
+  const outputs = pick(args.output === undefined ? undefined : [args.output], 'output', config.output?.map((o) => configPath(found, o.replace(/\{name\}/g, inputName(input)))));
   const format = pick(args.format, 'format', config.format);
   const fill = pick(args.fill, 'fill', config.fill);
 

@@ -105,4 +105,31 @@ export class MemoryImage {
   bytesIn(start: number, end: number): number {
     return this.slice(start, end).size;
   }
+
+  /** A copy of the bytes in [start, end); throws LayoutError where the image has a hole there. */
+  read(start: number, end: number): Uint8Array {
+    const out = new Uint8Array(end - start);
+    let filled = 0;
+    for (const c of this.slice(start, end).chunks) {
+      if (c.address !== start + filled) break;
+      out.set(c.bytes, filled);
+      filled += c.bytes.length;
+    }
+    if (filled !== out.length) throw new LayoutError(`the image has no byte at ${hex32(start + filled)}`);
+    return out;
+  }
+
+  /** The image with [address, address + bytes.length) replaced by `bytes`. */
+  overwrite(address: number, bytes: Uint8Array, origin: string): MemoryImage {
+    const end = address + bytes.length;
+    const kept = this.chunks.flatMap((c) => {
+      const cEnd = c.address + c.bytes.length;
+      if (cEnd <= address || c.address >= end) return [c];
+      const parts: ImageChunk[] = [];
+      if (c.address < address) parts.push({ ...c, bytes: c.bytes.subarray(0, address - c.address) });
+      if (cEnd > end) parts.push({ ...c, address: end, bytes: c.bytes.subarray(end - c.address) });
+      return parts;
+    });
+    return MemoryImage.from([...kept, { address, bytes, origin }]);
+  }
 }
