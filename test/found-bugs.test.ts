@@ -10,8 +10,9 @@ const FLASH = { name: 'FLASH', start: 0x0800_0000, end: 0x0801_0000, source: 'te
 
 /** The parsed ELF behind a plan made from ELF bytes. */
 function elfOf(plan: ConversionPlan): ElfFile {
-  if (plan.input.format !== 'elf') throw new Error('expected an ELF input');
-  return plan.input.elf;
+  const input = plan.inputs[0]?.input;
+  if (input?.format !== 'elf') throw new Error('expected an ELF input');
+  return input.elf;
 }
 
 describe('selection with a section table but no section bytes (layout seed 3676583663)', () => {
@@ -41,7 +42,7 @@ describe('segments that all overlap the same sections (found by the 65,535-segme
     const { plan } = convert(overlappingSegments(50), { windows: [FLASH] });
     expect(elfOf(plan).loadSegments).toHaveLength(50);
     expect(elfOf(plan).loadSegments.every((s) => s.sections.length === 50)).toBe(true);
-    expect(plan.selection.image.size).toBe(200);
+    expect(plan.image.size).toBe(200);
   });
 });
 
@@ -52,15 +53,15 @@ describe('the largest tables a file can list', () => {
     expect(segments).toHaveLength(0xfffe);
     expect(segments.slice(0, 0xfffd - 2).every((s, i) => s.sections.length === 1 && s.sections[0]?.name === `.s${i}`)).toBe(true);
     // 0x08000000 + i * 8 up to the end of FLASH: 8,192 segments of 4 bytes inside it.
-    expect(plan.selection.image.size).toBe(8192 * 4);
+    expect(plan.image.size).toBe(8192 * 4);
   });
 
   it('65,531 sections in one segment: the padding between them is dropped and named', () => {
     const { plan } = convert(manySectionsInOneSegment(), { windows: [{ ...FLASH, end: 0x0800_0020 }] });
-    expect(plan.selection.image.ranges()).toEqual([0, 8, 16, 24].map((o) => ({ start: 0x0800_0000 + o, end: 0x0800_0004 + o })));
-    const padding = plan.selection.dropped.filter((d) => d.reason === 'padding');
+    expect(plan.image.ranges()).toEqual([0, 8, 16, 24].map((o) => ({ start: 0x0800_0000 + o, end: 0x0800_0004 + o })));
+    const padding = plan.inputs[0]!.selection.dropped.filter((d) => d.reason === 'padding');
     expect(padding.map((d) => [d.start - 0x0800_0000, d.sections])).toEqual([[4, []], [12, []], [20, []], [28, []]]);
-    const kept = plan.selection.kept.map((k) => k.sections);
+    const kept = plan.inputs[0]!.selection.kept.map((k) => k.sections);
     expect(kept).toEqual([['.s0'], ['.s1'], ['.s2'], ['.s3']]);
   });
 });
