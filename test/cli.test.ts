@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildElf, EM_RISCV } from './helpers/elf-builder.js';
-import { runCli } from './helpers/cli.js';
+import { runCli } from './helpers/run-cli.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -43,7 +43,7 @@ describe('flashcut CLI', () => {
   });
 
   it('takes the format from --format over the extension, and writes to standard output with -o -', async () => {
-    const { code, stdout } = await runCli([broken, '-o', '-', '--format', 'bin', '-q']);
+    const { code, stdoutBytes: stdout } = await runCli([broken, '-o', '-', '--format', 'bin', '-q']);
     expect(code).toBe(0);
     expect(stdout.equals(golden('broken.objcopy.bin'))).toBe(true);
   });

@@ -4,7 +4,8 @@ import { FlashcutError } from '../src/errors.js';
 import { intelHex } from '../src/formats/hex.js';
 import { motorolaSrec } from '../src/formats/srec.js';
 import { readInput } from '../src/inputs/read.js';
-import { imageOf, seededRandom } from './helpers/images.js';
+import { imageOf } from './helpers/images.js';
+import { seededRandom } from './helpers/random.js';
 
 /**
  * Seeded mutation of valid HEX and S-record files. The only allowed outcomes, for reading and

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { seededRandom } from './helpers/random.js';
 import { describe, expect, it } from 'vitest';
 import { FlashcutError } from '../src/errors.js';
 import { assertWritable, dfuseWindows, parseDfuseLayout, touchedSectors } from '../src/windows/dfuse-layout.js';
@@ -11,17 +12,6 @@ import { flashWindowsOf } from '../src/windows/ld-windows.js';
  * The seed makes a failure reproducible: the failing mutant is printed.
  */
 
-/** mulberry32: a small seeded PRNG, so every run tries the same mutants. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(text: string, next: () => number, fragments: readonly string[]): string {
   const pick = <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!;
@@ -75,7 +65,7 @@ const DFUSE_SEEDS = [
 
 /** Runs `attempt` on 3,000 mutants of `seeds`; returns how many it completed without an error. */
 function fuzz(seed: number, seeds: readonly string[], fragments: readonly string[], attempt: (mutant: string) => void): number {
-  const next = random(seed);
+  const next = seededRandom(seed);
   let completed = 0;
   for (let i = 0; i < 3000; i++) {
     const mutant = mutate(seeds[i % seeds.length]!, next, fragments);

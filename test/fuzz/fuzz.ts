@@ -1,7 +1,7 @@
 /** The seeded mutation loop: every iteration is replayable from its own seed. */
 import { performance } from 'node:perf_hooks';
 import { layoutSeed } from '../layouts/differential.js';
-import { Random } from '../layouts/generate.js';
+import { Random } from '../helpers/random.js';
 import { mutate } from './mutate.js';
 import { convertEverything, elfCorpus } from './targets.js';
 

@@ -3,7 +3,7 @@
  * the file header, a program header or a section header set to the values that break
  * readers (0, 1, all ones, the file size, offsets into the header itself, huge counts).
  */
-import { Random } from '../layouts/generate.js';
+import { Random } from '../helpers/random.js';
 
 /** [offset, size] of every ELF32 file header field after e_ident, and the e_ident bytes that matter. */
 const HEADER_FIELDS: readonly (readonly [number, 1 | 2 | 4])[] = [

@@ -1,16 +1,6 @@
+import { seededRandom } from './random.js';
 import { MemoryImage } from '../../src/image/memory-image.js';
 
-/** A seeded pseudo-random generator (mulberry32), so that every run sees the same bytes. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `length` pseudo-random bytes from `seed`. */
 export function randomBytes(length: number, seed: number): Uint8Array {
