@@ -6,7 +6,7 @@ import { convertEverything, regressionInputs } from './fuzz/targets.js';
 const SEED = 0x0f0f_2026;
 const ITERATIONS = 3000;
 
-describe('fuzzed ELF input', () => {
+describe('fuzzed input files (ELF, Intel HEX, S-record)', () => {
   it(`${ITERATIONS} mutated inputs either convert or throw a FlashcutError (seed ${SEED})`, () => {
     const { failures } = fuzz(SEED, 0, ITERATIONS);
     const text = failures.map((f) => `iteration seed ${f.seed}: ${f.error}\n  from ${f.input}: ${f.steps.join('; ')}`);

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { layoutSeed } from '../layouts/differential.js';
 import { Random } from '../helpers/random.js';
 import { mutate } from './mutate.js';
-import { convertEverything, elfCorpus } from './targets.js';
+import { convertEverything, inputCorpus } from './targets.js';
 
 /** An input that broke the contract. */
 export interface FuzzFailure {
@@ -20,11 +20,11 @@ export interface FuzzReport {
   readonly slowest: { readonly ms: number; readonly seed: number };
 }
 
-let corpus: ReturnType<typeof elfCorpus> | undefined;
+let corpus: ReturnType<typeof inputCorpus> | undefined;
 
 /** The mutated input of one iteration seed: the corpus file it came from and the steps applied. */
 export function fuzzInput(iterationSeed: number): { input: string; bytes: Uint8Array; steps: string[] } {
-  corpus ??= elfCorpus();
+  corpus ??= inputCorpus();
   const rng = new Random(iterationSeed);
   const source = rng.pick(corpus);
   return { input: source.name, ...mutate(source.bytes, rng) };

@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fuzz, fuzzInput, type FuzzFailure } from './fuzz.js';
 import { BIG_INPUTS } from './big-inputs.js';
 import { convertEverything, REGRESSIONS_DIR } from './targets.js';
+import { detectInputFormat } from '../../src/inputs/read.js';
 
 const { values } = parseArgs({
   options: {
@@ -55,7 +56,7 @@ if (slowest.ms > maxMs) {
 }
 for (const f of failures) {
   // A big input is rebuilt by its generator, not saved.
-  const file = f.bytes.length > 0 ? join(REGRESSIONS_DIR, `fuzz-${f.seed}.elf`) : `big input '${f.input}'`;
+  const file = f.bytes.length > 0 ? join(REGRESSIONS_DIR, `fuzz-${f.seed}.${detectInputFormat(f.bytes) ?? 'bin'}`) : `big input '${f.input}'`;
   if (f.bytes.length > 0) writeFileSync(file, f.bytes);
   console.log(`${file}: ${f.error}\n  from ${f.input}: ${f.steps.join('; ')}`);
 }

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planConversion, writePlan } from '../../src/convert.js';
+import { collectBytes } from '../../src/formats/format.js';
 import { FlashcutError } from '../../src/errors.js';
 import { buildElf, SHF_ALLOC, SHF_WRITE, SHT_NOBITS } from '../helpers/elf-builder.js';
 
@@ -17,8 +18,12 @@ const WINDOWS = [
   { name: 'IDFLASH', start: 0x0800_ff00, end: 0x0801_0000, source: 'fuzz' },
 ];
 
-/** The committed sample ELFs and builder ELFs in both byte orders, with and without section headers. */
-export function elfCorpus(): { name: string; bytes: Uint8Array }[] {
+/**
+ * The seeds of the mutations: the committed sample ELFs, builder ELFs in both byte orders with
+ * and without section headers, and the seed sample as Intel HEX (objcopy's) and as S-record,
+ * so that every input reader flashcut has is fuzzed through the same conversion.
+ */
+export function inputCorpus(): { name: string; bytes: Uint8Array }[] {
   const samples = ['stm32-seed/sane.elf', 'stm32-seed/broken.elf', 'qemu-netduinoplus2/boot.elf'].map((path) => ({
     name: `samples/${path}`,
     bytes: new Uint8Array(readFileSync(join(ROOT, 'samples', path))),
@@ -46,7 +51,9 @@ export function elfCorpus(): { name: string; bytes: Uint8Array }[] {
       bytes: buildElf({ littleEndian, segments: [{ paddr: 0x0800_0000, data: 0x40 }, { paddr: 0x9000_0000, data: 8 }], sections: 'none' }),
     },
   ]);
-  return [...samples, ...built];
+  const hex = { name: 'test/golden/stm32-seed/broken.objcopy.hex', bytes: new Uint8Array(readFileSync(join(ROOT, 'test/golden/stm32-seed/broken.objcopy.hex'))) };
+  const srec = { name: 'broken.elf as S-record', bytes: collectBytes(writePlan(planConversion(hex.bytes, { format: 'srec' }))) };
+  return [...samples, ...built, hex, srec];
 }
 
 /**
@@ -68,10 +75,10 @@ export function convertEverything(bytes: Uint8Array): void {
   }
 }
 
-/** The committed regression inputs, by file name. */
+/** The committed regression inputs (`fuzz-<seed>.<format>`), by file name. */
 export function regressionInputs(): [string, Uint8Array][] {
   return readdirSync(REGRESSIONS_DIR)
-    .filter((name) => name.endsWith('.elf'))
+    .filter((name) => name.startsWith('fuzz-'))
     .sort()
     .map((name) => [name, new Uint8Array(readFileSync(join(REGRESSIONS_DIR, name)))]);
 }
