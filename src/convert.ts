@@ -1,7 +1,7 @@
 import { EM_ARM, machineName } from './elf/constants.js';
 import { findSymbol } from './elf/symbols.js';
 import { LayoutError, UsageError } from './errors.js';
-import { collectBytes, type OutputFormat, type WriteOptions } from './formats/format.js';
+import { collectBytes, fillByte, type OutputFormat, type WriteOptions } from './formats/format.js';
 import { formatByName } from './formats/registry.js';
 import type { ChecksumRequest, ChecksumSpec } from './image/insert-checksum.js';
 import { MemoryImage } from './image/memory-image.js';
@@ -76,6 +76,8 @@ export function planConversion(inputs: Uint8Array | FirmwareInput | readonly Fir
   const firmware: readonly FirmwareInput[] = inputs instanceof Uint8Array ? [readInput(inputs)] : 'format' in inputs ? [inputs] : inputs;
   const first = firmware[0];
   if (!first) throw new UsageError('no input to convert');
+  // The fill value serves the BIN and UF2 writers and every transform: check it once, for all.
+  fillByte({ fill: options.fill });
   const selected = firmware.map((input) => ({ input, selection: selectInput(input, resolveWindows(input, options.windows)) }));
   for (const { input } of selected) {
     if (input.format === 'elf' && input.elf.loadSegments.every((s) => s.fileSize === 0)) {

@@ -46,3 +46,10 @@ export {
   type SectorSpan,
 } from './windows/dfuse-layout.js';
 export { validateConfig, type ProjectConfig } from './project-config.js';
+export { checksumAlgorithms, checksumByName, crc32Stm32, sum32, type ChecksumAlgorithm } from './checksums/checksum.js';
+export { crc32 } from './checksums/crc32.js';
+export { findSymbol, type ElfSymbol } from './elf/symbols.js';
+export { alignToWriteUnit, fillGapsInWindows, padWindows, type Filled } from './image/fill.js';
+export { insertChecksum, parseChecksumSpec, type ChecksumRequest, type ChecksumSpec, type InsertedChecksum } from './image/insert-checksum.js';
+export { mergeImages, OVERLAP_POLICIES, type OverlapPolicy } from './image/merge.js';
+export { applyTransforms, type TransformOptions, type TransformRecord } from './image/transforms.js';

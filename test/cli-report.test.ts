@@ -209,3 +209,23 @@ describeWithTools('--json segments and sections against readelf', ['arm-none-eab
     expect(segments.map((s) => s.sections)).toEqual(mapping);
   });
 });
+
+describe('--json of a merge with transforms', () => {
+  it('lists every input, the transforms, and origins and findings that name their input', async () => {
+    const out = join(dir, 'merged.hex');
+    const { code, stdout } = await runCli([BROKEN, SANE, '-o', out, ...REGIONS, '--overlap', 'keep', '--align', '32', '--pad-window', 'IDFLASH', '--crc', 'crc32-be@0x0800FFFC', '--json']);
+    expect(code).toBe(0);
+    const document = parseReport(stdout) as {
+      inputs: { path: string }[];
+      transforms: { kind: string; bigEndian?: boolean }[];
+      dropped: { origin: string }[];
+      findings: { input: string }[];
+    };
+    expect(document.inputs.map((i) => i.path)).toEqual([BROKEN, SANE]);
+    expect(document.transforms.map((t) => t.kind)).toEqual(['pad-window', 'align', 'checksum']);
+    expect(document.transforms[2]?.bigEndian).toBe(true);
+    expect(document.dropped.every((d) => d.origin.startsWith(BROKEN))).toBe(true);
+    expect(new Set(document.findings.map((f) => f.input))).toEqual(new Set([BROKEN]));
+  });
+});
+

@@ -141,6 +141,13 @@ describe('project configuration', () => {
     expect(readFileSync(join(dir, 'other.bin')).length).toBeLessThan(0xff00);
   });
 
+  it('takes the format of an output named on the command line from its extension, not the configured format', async () => {
+    const elf = project({ ld: 'app.ld', output: 'build/app.srec', format: 'srec' });
+    const result = await run([elf, '-o', join(dir, 'cli.hex')]);
+    expect(result.code).toBe(0);
+    expect(readFileSync(join(dir, 'cli.hex'), 'utf8')).toMatch(/^:020000040800F2\r\n/);
+  });
+
   it('reads the file given with --config instead of searching', async () => {
     const elf = project({ output: 'build/nothing.hex' });
     writeFileSync(join(dir, 'other.json'), JSON.stringify({ output: 'build/other.hex', ld: 'app.ld' }));

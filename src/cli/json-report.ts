@@ -58,7 +58,9 @@ export function reportDocument(header: ReportHeader, run: RunReport, outputs: re
   if (!input) throw new Error('a report needs an input');
   const { analysis } = input;
   const { elf } = analysis;
-  const all = [input, ...more].map((i) => i.analysis);
+  // With several inputs, an ELF's ranges name their file, as in the summary.
+  const ranges = <R extends { readonly origin: string }>(of: (a: Analysis) => readonly R[]): R[] =>
+    run.inputs.flatMap((i) => of(i.analysis).map((r) => (more.length > 0 && i.analysis.elf ? { ...r, origin: `${i.path} ${r.origin}` } : r)));
   return {
     ...documentHeader(header),
     input: {
@@ -110,8 +112,8 @@ export function reportDocument(header: ReportHeader, run: RunReport, outputs: re
       keptBytes: p.keptBytes,
       dropped: p.dropped.map((d) => ({ reason: d.reason, bytes: d.bytes })),
     })),
-    kept: all.flatMap((a) => a.selection.kept).map((k) => ({ origin: k.origin, segment: k.segment ?? null, start: k.start, end: k.end, size: k.end - k.start, sections: k.sections })),
-    dropped: all.flatMap((a) => a.selection.dropped).map((d) => ({
+    kept: ranges((a) => a.selection.kept).map((k) => ({ origin: k.origin, segment: k.segment ?? null, start: k.start, end: k.end, size: k.end - k.start, sections: k.sections })),
+    dropped: ranges((a) => a.selection.dropped).map((d) => ({
       origin: d.origin,
       segment: d.segment ?? null,
       start: d.start,
@@ -120,7 +122,7 @@ export function reportDocument(header: ReportHeader, run: RunReport, outputs: re
       sections: d.sections,
       reason: d.reason,
     })),
-    findings: all.flatMap((a) => a.findings).map((f) => ({ ...f })),
+    findings: run.inputs.flatMap((i) => i.analysis.findings.map((f) => ({ input: i.path, ...f }))),
     inputs: run.inputs.map((i) => ({ path: i.path, size: i.size, format: i.analysis.input.format, startAddress: i.analysis.input.startAddress ?? null })),
     transforms: run.transforms.map((t) => ({ ...t })),
     outputs: outputs.map((o) => ({ path: o.path, format: o.format, size: o.size, sha256: o.sha256, start: o.start, end: o.end })),

@@ -92,6 +92,10 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
   if (args.split && targets.some((t) => t.format.name !== 'bin' || t.path === '-')) {
     throw new UsageError('--split writes one BIN file per window: it needs a .bin output file');
   }
+  const binOnly = [args.base !== undefined && '--base', args.padTo !== undefined && '--pad-to', args.maxGap !== undefined && '--max-gap'].filter(Boolean);
+  if (binOnly.length > 0 && !targets.some((t) => t.format.name === 'bin')) {
+    throw new UsageError(`${binOnly.join(', ')} shape a BIN file, and no output is BIN (for HEX and the others use --pad-window, --fill-gaps)`);
+  }
 
   const files = args.inputs.map((spec) => readInputFile(spec, args));
   const align = writeUnit(args);
@@ -249,7 +253,7 @@ function readFile(path: string): Uint8Array {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new IoError(`cannot read it: ${systemMessage(error)}`);
+    throw new IoError(`cannot read it: ${isSystemError(error) ? systemText(error) : String(error)}`);
   }
 }
 
@@ -295,8 +299,12 @@ function isSystemError(error: unknown): error is NodeJS.ErrnoException {
 /** `ENOENT: no such file or directory, open 'x'` becomes `no such file or directory (x)`. */
 function systemMessage(error: unknown): string {
   if (!isSystemError(error)) return String(error);
-  const text = error.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
-  return error.path ? `${error.path}: ${text}` : text;
+  return error.path ? `${error.path}: ${systemText(error)}` : systemText(error);
+}
+
+/** The system's words without the code and the path: `no such file or directory`. */
+function systemText(error: NodeJS.ErrnoException): string {
+  return error.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
 }
 
 let cachedVersion: string | undefined;

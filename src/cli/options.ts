@@ -72,10 +72,7 @@ const EXAMPLES: [string, string][] = [
 export async function parseCommandLine(argv: readonly string[], version: () => string, width: number): Promise<Parsed> {
   const parser = yargs()
     .scriptName('flashcut')
-    .usage(
-      '$0 INPUT... -o OUTPUT [options]\n$0 inspect INPUT [options]\n\nKeeps the bytes of an ELF32, Intel HEX, S-record or BIN (FILE@ADDRESS) that lie in your flash windows ' +
-        'and writes them as Intel HEX, S-record, BIN, DfuSe or UF2.',
-    )
+    .usage('flashcut INPUT... -o OUTPUT [options]\nflashcut inspect INPUT [options]')
     .command('$0 <inputs..>', false, (y) =>
       y.positional('inputs', {
         type: 'string',
@@ -107,7 +104,12 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
       'srec-header': { type: 'string', describe: 'S-record: text of the S0 header', defaultDescription: 'flashcut', requiresArg: true },
       'srec-type': { choices: [19, 28, 37] as const, describe: 'S-record: force S1/S9, S2/S8 or S3/S7 records (default: by the highest address)' },
       base: { type: 'string', describe: 'BIN: address of the first byte (default: lowest kept address)', requiresArg: true },
-      fill: { type: 'string', describe: 'BIN, UF2: value of gap bytes', defaultDescription: '0xFF (erased flash)', requiresArg: true },
+      fill: {
+        type: 'string',
+        describe: 'value of BIN and UF2 gap bytes and of every byte --pad-window, --fill-gaps and --align add',
+        defaultDescription: '0xFF (erased flash)',
+        requiresArg: true,
+      },
       'pad-to': { type: 'string', describe: 'BIN: extend with fill up to this address', requiresArg: true },
       'max-gap': { type: 'string', describe: 'BIN: refuse more fill than this between two ranges', defaultDescription: '16M', requiresArg: true },
       split: { type: 'boolean', describe: 'BIN: one file per window, named OUTPUT with the window name before the extension', default: false },
@@ -137,7 +139,9 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
       verbose: { alias: 'v', type: 'boolean', describe: 'add detail to errors', default: false },
     })
     .example(EXAMPLES)
-    .epilogue('Exit codes: 0 done, 1 bad input or layout, 2 bad command line, 3 --strict found a problem (nothing written).')
+    .epilogue(
+      'Keeps the bytes of an ELF32, Intel HEX, S-record or BIN (FILE@ADDRESS) that lie in your flash windows ' +
+        'and writes them as Intel HEX, S-record, BIN, DfuSe or UF2.\n\nExit codes: 0 done, 1 bad input or layout, 2 bad command line, 3 --strict found a problem (nothing written).')
     .version(version())
     .help()
     .alias('help', 'h')

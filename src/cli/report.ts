@@ -72,7 +72,7 @@ export function transformText(t: TransformRecord): string {
     case 'align':
       return `align ${t.unit}: ${count(t.bytes)} bytes of fill ${ranges(t.added.length)}, first at ${hex32(t.added[0]?.start ?? 0)}`;
     case 'checksum':
-      return `${t.algorithm} ${hex32(t.value)} at ${hex32(t.address)}, over ${rangeText(t.range.start, t.range.end)}`;
+      return `${t.algorithm}${t.bigEndian ? ' (big-endian)' : ''} ${hex32(t.value)} at ${hex32(t.address)}, over ${rangeText(t.range.start, t.range.end)}`;
   }
 }
 

@@ -48,7 +48,9 @@ export function resolveSettings(args: CliArgs, input: string): Settings {
 
   const windows = resolveWindows(args, found, fromConfig, overridden);
   const outputs = pick(args.output === undefined ? undefined : [args.output], 'output', config.output?.map((o) => configPath(found, o.replace(/\{name\}/g, inputName(input)))));
-  const format = pick(args.format, 'format', config.format);
+  // A configured format belongs to the configured outputs: an output named on the command line
+  // takes its format from --format or its own extension.
+  const format = args.output !== undefined && args.format === undefined ? undefined : pick(args.format, 'format', config.format);
   const fill = pick(args.fill, 'fill', config.fill);
 
   const notes: string[] = [];

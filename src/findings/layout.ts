@@ -21,8 +21,10 @@ export function loadOutsideWindows(ctx: CheckContext): Finding[] {
     const sections = segment?.sections.filter((s) => names.includes(sectionLabel(s))) ?? [];
     const withContents = sections.filter((s) => s.hasContents).map(sectionLabel);
     const zeroFilled = sections.filter((s) => s.type === SHT_NOBITS).map(sectionLabel);
-    const fix =
-      withContents.length > 0
+    const fix = !ram
+      ? `if ${namesText(names)} belongs in flash, give a window that covers ${rangeText(first.start, last.end)} ` +
+        '(--region, or its region with --ld/--ld-region); otherwise mark it (NOLOAD) or place it in a flash region in the linker script'
+      : withContents.length > 0
         ? `in the linker script, give ${withContents.join(' ')} a load address in flash ('>RAM AT> FLASH', or move its input ` +
           `sections into .data, which the start-up code copies), or mark it (NOLOAD) if nothing needs its contents` +
           (zeroFilled.length > 0 ? `; then ${zeroFilled.join(' ')} no longer need file bytes` : '')

@@ -17,6 +17,8 @@ export interface ChecksumRequest {
 
 export interface InsertedChecksum {
   readonly algorithm: string;
+  /** Stored big-endian (`ALG-be`); little-endian otherwise. */
+  readonly bigEndian: boolean;
   readonly address: number;
   readonly range: Span;
   readonly value: number;
@@ -57,7 +59,7 @@ export function insertChecksum(
   new DataView(result.buffer).setUint32(0, value, !request.bigEndian);
   return {
     image: image.overwrite(request.address, result, `${request.algorithm.name} checksum`),
-    inserted: { algorithm: request.algorithm.name, address: request.address, range, value },
+    inserted: { algorithm: request.algorithm.name, bigEndian: request.bigEndian === true, address: request.address, range, value },
   };
 }
 
