@@ -1,20 +1,16 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { formatNames } from '../src/formats/registry.js';
+import { decodeDfuse } from './helpers/dfuse-decode.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
+import { runCli } from './helpers/run-cli.js';
 
 const SEED = 'samples/stm32-seed';
 const REGIONS = ['--region', 'FLASH=0x08000000:0xFF00', '--region', 'IDFLASH=0x0800FF00:256'];
 
-async function run(argv: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const code = await main(argv, { stdout: new PassThrough(), stderr: { write: (t: string) => (stderr += t) }, width: 100 });
-  return { code, stderr };
-}
+const run = runCli;
 
 let dir: string;
 beforeEach(() => {
@@ -93,6 +89,23 @@ describe('--dfuse-layout', () => {
     const result = await run([`${SEED}/sane.elf`, '-o', join(dir, 'a.hex'), '--dfuse-layout', '@Internal Flash  /0x08000000/03*016Kg,01*016Ka']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/land in sector 3 of Internal Flash, type a \(readable\): not writable, so a DFU download would fail\n$/);
+  });
+
+  it('writes DfuSe elements only into writable sectors, and refuses a .dfu that would touch another', async () => {
+    const layout = '@Internal Flash  /0x08000000/01*016Ka,03*016Kg';
+    // The seed's code starts in sector 0, which this layout makes read-only: refused, nothing written.
+    const refused = await run([`${SEED}/sane.elf`, '-o', join(dir, 'a.dfu'), '--dfuse-layout', layout]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/land in sector 0 of Internal Flash, type a \(readable\): not writable/);
+    // Sectors 1 and 2 read-only, 0 and 3 writable: the code (sector 0) and the ID (sector 3) go, in elements inside them.
+    const out = join(dir, 'b.dfu');
+    expect((await run([`${SEED}/sane.elf`, '-o', out, '--dfuse-layout', '@Internal Flash  /0x08000000/01*016Kg,02*016Ka,01*016Kg'])).code).toBe(0);
+    const elements = decodeDfuse(readFileSync(out)).targets.flatMap((t) => t.elements);
+    const sectorOf = (address: number) => Math.floor((address - 0x0800_0000) / 0x4000);
+    expect(elements.map((e) => [sectorOf(e.address), sectorOf(e.address + e.data.length - 1)])).toEqual([
+      [0, 0],
+      [3, 3],
+    ]);
   });
 
   it('refuses a malformed layout with the column', async () => {
