@@ -32,7 +32,10 @@ export async function writeFileAtomic(target: string, chunks: Iterable<Uint8Arra
   try {
     file = await io.open(temporary);
     let written = 0;
-    for (const chunk of chunks) {
+    // Each chunk goes back to the writer once written, to be filled again (ChunkPool).
+    const iterator = chunks[Symbol.iterator]();
+    for (let step = iterator.next(); step.done !== true; step = iterator.next(step.value)) {
+      const chunk = step.value;
       for (let at = 0; at < chunk.length; ) at += await io.write(file, chunk.subarray(at));
       written += chunk.length;
     }
