@@ -54,7 +54,13 @@ function* encodeHex(image: MemoryImage, recordLength: number, options: WriteOpti
       small([0x04, Math.floor(high / 256), high % 256]);
       upper = high;
     }
-    record(0x00, address % 0x10000, records.data, records.from, records.length);
+    // The offset is below 0x10000, not an address: `| 0` keeps it a small integer to the engine.
+    const offset = (address % 0x10000) | 0;
+    fields[0] = records.length;
+    fields[1] = offset >>> 8;
+    fields[2] = offset & 0xff;
+    fields[3] = 0x00;
+    lines.line(COLON, fields, records.data, records.from, records.length, twosComplement);
   }
   const full = lines.takeIfFull();
   if (full) lines.giveBack(yield full);

@@ -63,8 +63,9 @@ export class RecordLines {
     const pairs = this.pairs;
     let at = this.at;
     let sum = 0;
-    for (const c of prefix) out[at++] = c;
-    for (const b of fields) {
+    for (let k = 0; k < prefix.length; k++) out[at++] = prefix[k] as number;
+    for (let k = 0; k < fields.length; k++) {
+      const b = fields[k] as number;
       out[at] = HIGH_DIGIT[b] as number;
       out[at + 1] = LOW_DIGIT[b] as number;
       at += 2;
@@ -181,7 +182,9 @@ export class DataRecords {
     }
     const address = this.runStart + this.pos;
     const toBoundary = Number.isFinite(this.boundary) ? this.boundary - (address % this.boundary) : Number.POSITIVE_INFINITY;
-    const length = Math.min(this.recordLength, this.runLength - this.pos, toBoundary);
+    // At most recordLength (255): `| 0` only tells the engine it is a small integer even when
+    // the address arithmetic above was not, which keeps the encoder's data loop fast.
+    const length = Math.min(this.recordLength, this.runLength - this.pos, toBoundary) | 0;
     while (this.pos >= this.chunkEnd) {
       const bytes = (this.chunks[++this.chunk] as ImageChunk).bytes;
       this.chunkStart = this.chunkEnd;
