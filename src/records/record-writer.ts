@@ -137,8 +137,6 @@ export function recordData(bytes: readonly number[]): DataView {
  * The current record is bytes [from, from + length) of `data`, valid until the next `next()`.
  */
 export class DataRecords {
-  /** Address of the current record's first byte. */
-  address = 0;
   data: DataView<ArrayBufferLike> = EMPTY_VIEW;
   from = 0;
   length = 0;
@@ -152,6 +150,7 @@ export class DataRecords {
   // Positions count from the run's start, so that they stay small integers to the engine
   // (addresses from 0x80000000 up are not).
   private pos = 0;
+  private recordPos = 0;
   private chunks: readonly ImageChunk[] = [];
   private chunk = 0;
   private chunkStart = 0;
@@ -166,6 +165,14 @@ export class DataRecords {
     this.runs = image.runs();
     this.scratch = new Uint8Array(recordLength);
     this.scratchView = viewOf(this.scratch);
+  }
+
+  /**
+   * Address of the current record's first byte. Computed on demand, not stored: a field
+   * holding addresses from 0x80000000 up would box a new number for every record.
+   */
+  get address(): number {
+    return this.runStart + this.recordPos;
   }
 
   /** Moves to the next record; false after the last one. */
@@ -199,7 +206,7 @@ export class DataRecords {
       this.data = this.scratchView;
       this.from = 0;
     }
-    this.address = address;
+    this.recordPos = this.pos;
     this.length = length;
     this.pos += length;
     return true;
