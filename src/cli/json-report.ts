@@ -29,8 +29,8 @@ export interface OutputRecord {
   /** Format name: `hex`, `bin`, ... */
   readonly format: string;
   readonly size: number;
-  /** SHA-256 of the bytes written, lower-case hex. */
-  readonly sha256: string;
+  /** SHA-256 of the bytes written, lower-case hex; computed only for a `--json` report. */
+  readonly sha256?: string;
   /** Address range [start, end) the file covers. */
   readonly start: number;
   readonly end: number;

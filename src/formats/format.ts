@@ -43,7 +43,8 @@ export type LineEnding = 'crlf' | 'lf';
 /**
  * An output file format. `write` checks the image and options at once (throwing before
  * anything is produced) and returns the file's bytes as chunks, produced lazily in order,
- * so a large file never has to sit in memory whole.
+ * so a large file never has to sit in memory whole. Each chunk stays valid unless the
+ * consumer gives it back through `next()` (see ChunkPool).
  */
 export interface OutputFormat {
   readonly name: string;
@@ -52,6 +53,36 @@ export interface OutputFormat {
   /** File name endings that select the format, lower case with the dot. */
   readonly extensions: readonly string[];
   write(image: MemoryImage, options: WriteOptions): Iterable<Uint8Array>;
+}
+
+/**
+ * Output buffers a writer lends out as chunks and gets back: a consumer that has finished
+ * with a chunk (written it out, copied it) may pass it to the chunk iterator's `next()`, and
+ * the writer then fills that memory again instead of allocating more, so a large file costs
+ * a buffer or two rather than a heap of garbage. A plain `for...of` passes nothing back, and
+ * every chunk stays intact.
+ */
+export class ChunkPool {
+  private readonly lent = new Map<ArrayBufferLike, Uint8Array>();
+  private readonly free: Uint8Array[] = [];
+
+  constructor(private readonly size: number) {}
+
+  /** A buffer to fill: one given back, or a new one. */
+  take(): Uint8Array {
+    const buffer = this.free.pop() ?? new Uint8Array(this.size);
+    this.lent.set(buffer.buffer, buffer);
+    return buffer;
+  }
+
+  /** Takes back the buffer under `chunk` if it is one of this pool's and lent out; ignores anything else. */
+  giveBack(chunk: unknown): void {
+    if (!(chunk instanceof Uint8Array)) return;
+    const buffer = this.lent.get(chunk.buffer);
+    if (!buffer) return;
+    this.lent.delete(chunk.buffer);
+    this.free.push(buffer);
+  }
 }
 
 /** Concatenates a writer's chunks into one array. */

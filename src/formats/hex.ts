@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
-import { dataRecords, RecordLines } from '../records/record-writer.js';
+import { DataRecords, recordData, RecordLines } from '../records/record-writer.js';
 import type { OutputFormat, WriteOptions } from './format.js';
 
 /**
@@ -26,32 +26,48 @@ export const intelHex: OutputFormat = {
 };
 
 const COLON = [0x3a];
-const NO_DATA = new Uint8Array(0);
 
 /** Intel HEX checksum: the two's complement of the low byte of the sum. */
 const twosComplement = (sum: number): number => (256 - (sum % 256)) % 256;
 
-function* encodeHex(image: MemoryImage, recordLength: number, options: WriteOptions): Generator<Uint8Array> {
+function* encodeHex(image: MemoryImage, recordLength: number, options: WriteOptions): Generator<Uint8Array, void, unknown> {
   const lines = new RecordLines(options.eol);
-  const record = (type: number, offset: number, data: Uint8Array): void =>
-    lines.line(COLON, [data.length, Math.floor(offset / 256), offset % 256, type], data, twosComplement);
+  // One fields array for every record: the length, the 16-bit offset and the type.
+  const fields = [0, 0, 0, 0];
+  const record = (type: number, offset: number, data: DataView, from: number, length: number): void => {
+    fields[0] = length;
+    fields[1] = Math.floor(offset / 256);
+    fields[2] = offset % 256;
+    fields[3] = type;
+    lines.line(COLON, fields, data, from, length, twosComplement);
+  };
+  const small = (bytes: number[]): void => record(bytes[0] as number, 0, recordData(bytes.slice(1)), 0, bytes.length - 1);
   let upper = -1;
-  for (const { address, data } of dataRecords(image, recordLength, 0x10000)) {
+  const records = new DataRecords(image, recordLength, 0x10000);
+  while (records.next()) {
     const full = lines.takeIfFull();
-    if (full) yield full;
+    // What the consumer passes back to next() is a chunk it has finished with (ChunkPool).
+    if (full) lines.giveBack(yield full);
+    const address = records.address;
     const high = Math.floor(address / 0x10000);
     if (high !== upper) {
-      record(0x04, 0, Uint8Array.of(Math.floor(high / 256), high % 256));
+      small([0x04, Math.floor(high / 256), high % 256]);
       upper = high;
     }
-    record(0x00, address % 0x10000, data);
+    // The offset is below 0x10000, not an address: `| 0` keeps it a small integer to the engine.
+    const offset = (address % 0x10000) | 0;
+    fields[0] = records.length;
+    fields[1] = offset >>> 8;
+    fields[2] = offset & 0xff;
+    fields[3] = 0x00;
+    lines.line(COLON, fields, records.data, records.from, records.length, twosComplement);
   }
   const full = lines.takeIfFull();
-  if (full) yield full;
+  if (full) lines.giveBack(yield full);
   if (options.startAddress !== undefined) {
     const s = options.startAddress;
-    record(0x05, 0, Uint8Array.of(Math.floor(s / 0x1000000), Math.floor(s / 0x10000) % 256, Math.floor(s / 256) % 256, s % 256));
+    small([0x05, Math.floor(s / 0x1000000), Math.floor(s / 0x10000) % 256, Math.floor(s / 256) % 256, s % 256]);
   }
-  record(0x01, 0, NO_DATA);
+  small([0x01]);
   yield lines.take();
 }

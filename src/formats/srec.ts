@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { hex32 } from '../numbers.js';
-import { dataRecords, RecordLines } from '../records/record-writer.js';
+import { DataRecords, recordData, RecordLines } from '../records/record-writer.js';
 import type { OutputFormat, SrecType, WriteOptions } from './format.js';
 
 /** The S0 header text when none is given: fixed, so the same input always gives the same file. */
@@ -73,25 +73,27 @@ function bigEndian(value: number, size: number): number[] {
   return bytes;
 }
 
-function* encodeSrec(image: MemoryImage, type: SrecType, recordLength: number, header: Uint8Array, options: WriteOptions): Generator<Uint8Array> {
+function* encodeSrec(image: MemoryImage, type: SrecType, recordLength: number, header: Uint8Array, options: WriteOptions): Generator<Uint8Array, void, unknown> {
   const lines = new RecordLines(options.eol);
   const { data: dataDigit, end: endDigit, addressBytes } = TYPES[type];
-  const record = (digit: number, address: number[], data: Uint8Array): void =>
-    lines.line([S, DIGIT_0 + digit], [address.length + data.length + 1, ...address], data, onesComplement);
+  const record = (digit: number, address: number[], data: DataView, from: number, length: number): void =>
+    lines.line([S, DIGIT_0 + digit], [address.length + length + 1, ...address], data, from, length, onesComplement);
+  const noData = recordData([]);
 
-  record(0, [0, 0], header);
+  record(0, [0, 0], recordData([...header]), 0, header.length);
   let count = 0;
-  for (const { address, data } of dataRecords(image, recordLength)) {
+  const records = new DataRecords(image, recordLength);
+  while (records.next()) {
     const full = lines.takeIfFull();
-    if (full) yield full;
-    record(dataDigit, bigEndian(address, addressBytes), data);
+    if (full) lines.giveBack(yield full);
+    record(dataDigit, bigEndian(records.address, addressBytes), records.data, records.from, records.length);
     count++;
   }
   const full = lines.takeIfFull();
-  if (full) yield full;
+  if (full) lines.giveBack(yield full);
   // S5/S6 are optional; a count that needs more than 24 bits is left out.
-  if (count < 0x10000) record(5, bigEndian(count, 2), new Uint8Array(0));
-  else if (count < 0x1000000) record(6, bigEndian(count, 3), new Uint8Array(0));
-  record(endDigit, bigEndian(options.startAddress ?? 0, addressBytes), new Uint8Array(0));
+  if (count < 0x10000) record(5, bigEndian(count, 2), noData, 0, 0);
+  else if (count < 0x1000000) record(6, bigEndian(count, 3), noData, 0, 0);
+  record(endDigit, bigEndian(options.startAddress ?? 0, addressBytes), noData, 0, 0);
   yield lines.take();
 }
