@@ -8,7 +8,7 @@ import { MemoryImage } from './image/memory-image.js';
 import { mergeImages, type OverlapPolicy } from './image/merge.js';
 import { selectFlashBytes, selectPieces, type Selection } from './image/select.js';
 import { applyTransforms, type TransformOptions, type TransformRecord } from './image/transforms.js';
-import { CORTEX_M_CODE_REGION, WHOLE_ADDRESS_SPACE, type FlashWindow } from './image/windows.js';
+import { checkWindowNames, CORTEX_M_CODE_REGION, WHOLE_ADDRESS_SPACE, type FlashWindow } from './image/windows.js';
 import type { FirmwareInput } from './inputs/input.js';
 import { readInput } from './inputs/read.js';
 
@@ -56,12 +56,15 @@ export interface ConversionPlan {
  * such files through unchanged too). Throws UsageError if there is none.
  */
 export function resolveWindows(input: FirmwareInput, windows: readonly FlashWindow[] | undefined): readonly FlashWindow[] {
-  if (windows && windows.length > 0) return windows;
+  if (windows && windows.length > 0) {
+    checkWindowNames(windows);
+    return windows;
+  }
   if (input.format !== 'elf') return [WHOLE_ADDRESS_SPACE];
   const machine = input.elf.header.e_machine;
   if (machine === EM_ARM) return [CORTEX_M_CODE_REGION];
   throw new UsageError(
-    `no flash windows given, and there is no default for ${machineName(machine)}: ` +
+    `no flash windows given, and there is no default for ${machineName(machine)} (${input.name}): ` +
       'name them with --region NAME=ORIGIN:LENGTH (e.g. --region FLASH=0x08000000:512K)',
   );
 }

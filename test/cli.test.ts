@@ -105,6 +105,9 @@ describe('flashcut CLI', () => {
     [[broken, '-o', 'x.bin', '--fill', '0x100'], /fill value 256 is not a byte/],
     [[broken, '-o', 'x.hex', '--fill', '0x100', '--fill-gaps'], /fill value 256 is not a byte/],
     [[broken, '-o', 'x.hex', '--base', '0x08000000'], /--base shape a BIN file, and no output is BIN/],
+    [[broken, '-o', 'x.bin', '--split', '-r', 'A=0x08000000:64K', '-r', 'a=0x08010000:64K'], /two flash windows are called A and a/],
+    [[broken, '-o', 'x.bin', '--split', '-r', 'A=0x08000000:64K', '-r', 'B=0x08008000:64K'], /--split: windows A and B overlap/],
+    [[broken, '-o', 'x.hex', '--record-length', 'abc'], /--record-length needs a number/],
     [[broken, '-o', 'x.srec', '--pad-to', '0x08010000', '--max-gap', '1M'], /--pad-to, --max-gap shape a BIN file/],
     [[broken, '-o', 'x.hex', '--format', 'elf'], /unknown format 'elf'/],
     [[broken, '-o', 'x.hex', '--split'], /--split writes one BIN file per window/],
@@ -133,7 +136,7 @@ describe('flashcut CLI', () => {
     writeFileSync(input, buildElf({ machine: EM_RISCV, segments: [{ paddr: 0x2000_0000, data: 16 }] }));
     const { code, stderr } = await runCli([input, '-o', join(d, 'x.hex')]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/no default for RISC-V: name them with --region NAME=ORIGIN:LENGTH/);
+    expect(stderr).toMatch(/no default for RISC-V \(.*riscv\.elf\): name them with --region NAME=ORIGIN:LENGTH/);
   });
 
   it('reports a missing input file in one line', async () => {
@@ -166,5 +169,41 @@ describe('flashcut CLI', () => {
     expect(convert('second.bin').status).toBe(0);
     expect(readFileSync(join(tmp, 'second.bin')).equals(readFileSync(join(tmp, 'first.bin')))).toBe(true);
     expect(readFileSync(join(cacheDir, cache!)).toString()).not.toBe('not a V8 code cache');
+  });
+
+  it('names the output, not its temporary file, when its folder is missing', async () => {
+    const { code, stderr } = await runCli([broken, '-o', join(folder(), 'no such folder', 'x.hex')]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/cannot write .*no such folder\/x\.hex: no such file or directory\n$/);
+    expect(stderr).not.toMatch(/flashcut-tmp/);
+  });
+
+  it('reads an Intel HEX file that starts with a UTF-8 byte-order mark', async () => {
+    const d = folder();
+    const input = join(d, 'bom.hex');
+    writeFileSync(input, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), golden('broken.objcopy.hex')]));
+    expect((await runCli([input, '-o', join(d, 'x.bin'), '-q'])).code).toBe(0);
+    expect(readFileSync(join(d, 'x.bin')).equals(golden('broken.objcopy.bin'))).toBe(true);
+  });
+
+  it('says a file holding only the ELF magic is cut short, not that its magic is bad', async () => {
+    const d = folder();
+    writeFileSync(join(d, 'magic.elf'), Buffer.from([0x7f, 0x45, 0x4c, 0x46]));
+    const { stderr } = await runCli([join(d, 'magic.elf'), '-o', join(d, 'x.hex')]);
+    expect(stderr).toMatch(/e_ident, 16 bytes\) runs past the end of the 4-byte file/);
+  });
+
+  it('--strict with --quiet prints only the findings and the verdict', async () => {
+    const { code, stderr } = await runCli([broken, '-o', join(folder(), 'x.hex'), '--strict', '-q']);
+    expect(code).toBe(3);
+    expect(stderr).not.toMatch(/^  (windows|used|dropped) /m);
+    expect(stderr).toMatch(/^Findings \(2\)/);
+    expect(stderr).toMatch(/--strict: 2 finding\(s\); nothing written\n$/);
+  });
+
+  it('--split keeps a name without a format extension whole', async () => {
+    const d = folder();
+    expect((await runCli([broken, '-o', join(d, 'out v1.2'), '-f', 'bin', '--split', '-r', 'FLASH=0x08000000:64K', '-q'])).code).toBe(0);
+    expect(readdirSync(d)).toEqual(['out v1.2.FLASH']);
   });
 });

@@ -56,6 +56,14 @@ describe('alignment to the flash write unit', () => {
     expect([...aligned.read(0x1000, 0x1008)]).toEqual([0xff, 0xff, 0xff, 1, 2, 3, 0xff, 0xff]);
   });
 
+  it('never fills past the windows', () => {
+    const img = image([0x0800_0004, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)]);
+    const { image: aligned, added } = alignToWriteUnit(img, 32, 0xff, [{ start: 0x0800_0004, end: 0x0800_000c }]);
+    expect(added).toEqual([]);
+    expect(aligned.ranges()).toEqual([{ start: 0x0800_0004, end: 0x0800_000c }]);
+    expect(alignToWriteUnit(img, 32, 0xff, [{ start: 0x0800_0000, end: 0x0800_0100 }]).image.ranges()).toEqual([{ start: 0x0800_0000, end: 0x0800_0020 }]);
+  });
+
   it.each([0, 3, 12, -8])('refuses a write unit of %i', (n) => {
     expect(() => alignToWriteUnit(image([0, pattern(1)]), n, 0xff)).toThrow(UsageError);
   });

@@ -55,7 +55,8 @@ function readJson(path: string): unknown {
     throw new FormatError(`${path}: cannot read it: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`, undefined, { file: path });
   }
   try {
-    return JSON.parse(text) as unknown;
+    // A byte-order mark, which Windows editors may write first, is not JSON.
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
   } catch (error) {
     throw new FormatError(`${path}: not valid JSON: ${(error as Error).message}`, undefined, { file: path });
   }

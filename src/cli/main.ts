@@ -9,11 +9,12 @@ import { formatByName, formatForPath, outputFormats } from '../formats/registry.
 import { uf2FamilyId } from '../formats/uf2-families.js';
 import { analyse, inspectInput } from '../inspect.js';
 import { parseInputSpec, readInput } from '../inputs/read.js';
+import type { FlashWindow } from '../image/windows.js';
 import type { FirmwareInput } from '../inputs/input.js';
 import { parseChecksumSpec } from '../image/insert-checksum.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { inspectLines } from './inspect-view.js';
+import { findingLines, inspectLines } from './inspect-view.js';
 import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } from './json-report.js';
 import { parseCommandLine, type CliArgs } from './options.js';
 import { erasedSectorsNote, summaryLines, type WrittenOutput } from './report.js';
@@ -146,8 +147,11 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
     const exitCode = status === 'strict' ? EXIT.strict : EXIT.ok;
     if (args.json) {
       io.stdout.write(toJson(reportDocument(header(args, status === 'strict', exitCode), run, outputs)));
-    } else if (!args.quiet || status === 'strict') {
+    } else if (!args.quiet) {
       io.stderr.write(summaryLines(run, outputs, painter(io.colour?.stderr ?? false)).join('\n') + '\n');
+    } else if (status === 'strict') {
+      // Quiet prints errors only: here, the findings that failed the run.
+      io.stderr.write(findingLines(findings, painter(io.colour?.stderr ?? false), 'short').join('\n') + '\n');
     }
   };
   // --strict: every finding fails the run before a byte is written (dropped padding makes no finding).
@@ -157,6 +161,7 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
     return EXIT.strict;
   }
 
+  if (args.split) checkSplitWindows(plan.windows);
   const parts = targets.flatMap(({ path, format }) =>
     args.split
       ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(path, window.name), image, format }))
@@ -169,7 +174,7 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
     // Only --json reports the digest, and hashing costs about 1.2 s per GB of output.
     const hash = args.json ? createHash('sha256') : undefined;
     const chunks = hash ? hashed(part.chunks, hash) : part.chunks;
-    const size = part.path === '-' ? await writeToStream(io.stdout, chunks) : await writeFileAtomic(part.path, chunks);
+    const size = part.path === '-' ? await writeToStream(io.stdout, chunks) : await writeOutput(part.path, chunks);
     written.push({
       path: part.path === '-' ? '(standard output)' : part.path,
       title: part.format.title,
@@ -259,9 +264,29 @@ function readFile(path: string): Uint8Array {
   }
 }
 
+/** Writes a file atomically; a system error names the file, not its temporary twin. */
+async function writeOutput(path: string, chunks: Iterable<Uint8Array>): Promise<number> {
+  try {
+    return await writeFileAtomic(path, chunks);
+  } catch (error) {
+    if (isSystemError(error)) throw new IoError(`cannot write ${path}: ${systemText(error)}`);
+    throw error;
+  }
+}
+
+/** --split writes each window's bytes once: windows that overlap would put bytes in two files. */
+function checkSplitWindows(windows: readonly FlashWindow[]): void {
+  const sorted = [...windows].sort((a, b) => a.start - b.start);
+  sorted.forEach((w, i) => {
+    const next = sorted[i + 1];
+    if (next && next.start < w.end) throw new UsageError(`--split: windows ${w.name} and ${next.name} overlap, so their files would share bytes`);
+  });
+}
+
 /** `out/app.bin` with window FLASH becomes `out/app.FLASH.bin`. */
 export function splitPath(target: string, windowName: string): string {
-  const ext = extname(target);
+  // Only a format's own extension is kept last: `out v1.2` becomes `out v1.2.FLASH`.
+  const ext = formatForPath(target) ? extname(target) : '';
   return `${target.slice(0, target.length - ext.length)}.${windowName}${ext}`;
 }
 
@@ -285,7 +310,6 @@ function reportError(error: unknown, input: string | undefined, verbose: boolean
     const line = error instanceof FormatError && error.line !== undefined ? `:${error.line}` : '';
     const where = error.code === 'usage' || input === undefined || ownFile ? '' : `${input}${line}: `;
     io.stderr.write(`flashcut: error: ${where}${error.message}\n`);
-    if (error.code === 'usage') io.stderr.write("Try 'flashcut --help'.\n");
     return error.code === 'usage' ? EXIT.usage : EXIT.failed;
   }
   const message = isSystemError(error) ? systemMessage(error) : `internal error: ${String(error)} (please report it)`;

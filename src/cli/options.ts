@@ -153,6 +153,7 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
     parser.parse([...argv], {}, (error, parsed, output) => {
       if (error) return reject(new UsageError(/non-option arguments: got 0/.test(error.message) ? (argv[0] === 'inspect' ? 'no input file: flashcut inspect INPUT' : 'no input file: flashcut INPUT -o OUTPUT') : error.message));
       if (output) return resolve({ kind: 'print', text: output });
+      if (Number.isNaN(parsed['record-length'])) return reject(new UsageError('--record-length needs a number (1 to 255)'));
       resolve({
         kind: 'run',
         args: {

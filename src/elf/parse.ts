@@ -57,6 +57,9 @@ export function parseElf(bytes: Uint8Array): ElfFile {
 
 /** Checks e_ident and returns whether the file is little-endian. */
 function readIdent(bytes: Uint8Array): boolean {
+  if (bytes.length < EI_NIDENT && bytes.length >= ELFMAG.length && ELFMAG.every((value, i) => bytes[i] === value)) {
+    throw new FormatError(`the ELF identification (e_ident, ${EI_NIDENT} bytes) runs past the end of the ${bytes.length}-byte file`, 0);
+  }
   if (bytes.length < EI_NIDENT || ELFMAG.some((value, i) => bytes[i] !== value)) {
     const seen = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new FormatError(`not an ELF file: bad magic number [${seen}] at byte 0x0 (expected 7f 45 4c 46)`, 0);

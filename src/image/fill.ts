@@ -24,9 +24,10 @@ export function coverWithFill(image: MemoryImage, spans: readonly Span[], fill: 
 /**
  * Extends every contiguous run outward to `alignment`-byte boundaries (a power of two, such as
  * 8 for STM32L4 double words or 32 for STM32H7 flash words), so that no flash word is written
- * in part. Throws UsageError for an alignment that is not a power of two.
+ * in part; never beyond `within` (the flash windows), when given. Throws UsageError for an
+ * alignment that is not a power of two.
  */
-export function alignToWriteUnit(image: MemoryImage, alignment: number, fill: number): Filled {
+export function alignToWriteUnit(image: MemoryImage, alignment: number, fill: number, within?: readonly Span[]): Filled {
   if (!Number.isInteger(alignment) || alignment < 1 || alignment > 0x1000_0000 || (alignment & (alignment - 1)) !== 0) {
     throw new UsageError(`--align ${alignment}: the write unit must be a power of two`);
   }
@@ -34,7 +35,7 @@ export function alignToWriteUnit(image: MemoryImage, alignment: number, fill: nu
     start: Math.floor(r.start / alignment) * alignment,
     end: Math.min(ADDRESS_SPACE_END, Math.ceil(r.end / alignment) * alignment),
   }));
-  return coverWithFill(image, spans, fill, `fill (--align ${alignment})`);
+  return coverWithFill(image, within ? intersectSpans(spans, within) : spans, fill, `fill (--align ${alignment})`);
 }
 
 /** Fills the named windows completely, so the image covers each exactly. */

@@ -48,7 +48,7 @@ export function applyTransforms(
   }
   if (options.fillGaps) record(fillGapsInWindows(current, windows, fill), (added, bytes) => ({ kind: 'fill-gaps', added, bytes }));
   const unit = options.align;
-  if (unit !== undefined && unit > 1) record(alignToWriteUnit(current, unit, fill), (added, bytes) => ({ kind: 'align', unit, added, bytes }));
+  if (unit !== undefined && unit > 1) record(alignToWriteUnit(current, unit, fill, windows), (added, bytes) => ({ kind: 'align', unit, added, bytes }));
   for (const request of options.checksums ?? []) {
     const inserted = insertChecksum(current, windows, request);
     current = inserted.image;

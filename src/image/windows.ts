@@ -48,3 +48,17 @@ export function parseRegion(text: string, source = '--region'): FlashWindow {
   }
   return { name: match[1] ?? hex32(start), start, end: start + length, source };
 }
+
+/**
+ * Throws UsageError when two windows share a name, ignoring case (`--split` names files after
+ * them, and Windows and macOS file systems ignore case).
+ */
+export function checkWindowNames(windows: readonly FlashWindow[]): void {
+  const seen = new Map<string, FlashWindow>();
+  for (const w of windows) {
+    const other = seen.get(w.name.toLowerCase());
+    if (other) throw new UsageError(`two flash windows are called ${other.name === w.name ? w.name : `${other.name} and ${w.name}`}: give each its own name`);
+    seen.set(w.name.toLowerCase(), w);
+  }
+}
+

@@ -37,7 +37,8 @@ export function readInput(bytes: Uint8Array, options: ReadInputOptions = {}): Fi
   if (options.base !== undefined && options.format !== undefined && options.format !== 'bin') {
     throw new UsageError(`${name}: a load address (@${hex32(options.base)}) is only for raw binary input, not ${options.format}`);
   }
-  const format = options.format ?? (options.base !== undefined ? 'bin' : detectInputFormat(bytes));
+  const text = withoutBom(bytes);
+  const format = options.format ?? (options.base !== undefined ? 'bin' : detectInputFormat(text));
   switch (format) {
     case 'elf': {
       const elf = parseElf(bytes);
@@ -45,9 +46,9 @@ export function readInput(bytes: Uint8Array, options: ReadInputOptions = {}): Fi
       return { format, name, elf, startAddress: entry !== 0 ? entry : undefined };
     }
     case 'hex':
-      return readIntelHex(bytes, name);
+      return readIntelHex(text, name);
     case 'srec':
-      return readSrec(bytes, name);
+      return readSrec(text, name);
     case 'bin':
       return readBinary(bytes, name, options.base);
     case undefined:
@@ -77,4 +78,9 @@ export function parseInputSpec(text: string): { path: string; base: number | und
   const match = ADDRESS_SUFFIX.exec(text);
   if (!match) return { path: text, base: undefined };
   return { path: match[1] ?? text, base: parseAddress(match[2] ?? '', `input '${text}' load address`) };
+}
+
+/** Text files from Windows editors may start with a UTF-8 byte-order mark, which no record contains. */
+function withoutBom(bytes: Uint8Array): Uint8Array {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
 }
