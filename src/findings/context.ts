@@ -5,6 +5,8 @@ import type { MemoryRegion } from './types.js';
 /** What every check looks at. */
 export interface CheckContext {
   readonly elf: ElfFile;
+  /** The load segments by program header index (a file may list 65,535 of them). */
+  readonly segments: ReadonlyMap<number, LoadSegment>;
   readonly selection: Selection;
   /** RAM regions; empty when unknown (the RAM checks are skipped). */
   readonly ram: readonly MemoryRegion[];

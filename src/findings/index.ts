@@ -1,4 +1,4 @@
-import { EM_ARM } from '../elf/constants.js';
+import { isCortexM } from '../elf/arm-attributes.js';
 import type { ElfFile } from '../elf/types.js';
 import type { Selection } from '../image/select.js';
 import type { CheckContext } from './context.js';
@@ -13,7 +13,7 @@ export interface FindingOptions {
   readonly ramRegions?: readonly MemoryRegion[] | undefined;
   /** Flash write unit in bytes (`--align`); kept runs must start and end on a multiple of it. */
   readonly writeUnit?: number | undefined;
-  /** Run the Cortex-M vector table checks; default: for an ARM ELF. */
+  /** Run the Cortex-M vector table checks; default: for an ARM ELF whose build attributes do not name another profile. */
   readonly cortexM?: boolean | undefined;
 }
 
@@ -26,11 +26,12 @@ const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
 export function findIssues(elf: ElfFile, selection: Selection, options: FindingOptions = {}): Finding[] {
   const ctx: CheckContext = {
     elf,
+    segments: new Map(elf.loadSegments.map((s) => [s.index, s])),
     selection,
     ram: ramRegionsFor(elf, options.ramRegions),
     writeUnit: options.writeUnit,
   };
-  const cortexM = options.cortexM ?? elf.header.e_machine === EM_ARM;
+  const cortexM = options.cortexM ?? isCortexM(elf);
   const found = [
     ...loadOutsideWindows(ctx),
     ...ramSectionWithoutAt(ctx),

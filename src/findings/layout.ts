@@ -18,7 +18,8 @@ export function loadOutsideWindows(ctx: CheckContext): Finding[] {
     const names = [...new Set(ranges.flatMap((r) => r.sections))];
     const ram = regionAt(ctx.ram, first.start);
     const where = `${rangeText(first.start, last.end)}${ram ? ` (${ram === CORTEX_M_SRAM_REGION ? 'RAM' : `RAM: ${ram.name}`})` : ''}`;
-    const sections = segment?.sections.filter((s) => names.includes(sectionLabel(s))) ?? [];
+    const named = new Set(names);
+    const sections = segment?.sections.filter((s) => named.has(sectionLabel(s))) ?? [];
     const withContents = sections.filter((s) => s.hasContents).map(sectionLabel);
     const zeroFilled = sections.filter((s) => s.type === SHT_NOBITS).map(sectionLabel);
     const fix = !ram
@@ -196,12 +197,17 @@ function overlaps(ranges: { segment: LoadSegment; start: number; end: number }[]
 
 function groupBySegment(ranges: readonly DroppedRange[]): Map<number, DroppedRange[]> {
   const groups = new Map<number, DroppedRange[]>();
-  for (const r of ranges) if (r.segment !== undefined) groups.set(r.segment, [...(groups.get(r.segment) ?? []), r]);
+  for (const r of ranges) {
+    if (r.segment === undefined) continue;
+    const group = groups.get(r.segment);
+    if (group) group.push(r);
+    else groups.set(r.segment, [r]);
+  }
   return groups;
 }
 
 function segmentOf(ctx: CheckContext, index: number): LoadSegment | undefined {
-  return ctx.elf.loadSegments.find((s) => s.index === index);
+  return ctx.segments.get(index);
 }
 
 /** The window edge an outside range touches: `the end of FLASH (0x08010000)`. */

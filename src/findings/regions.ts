@@ -1,4 +1,4 @@
-import { EM_ARM } from '../elf/constants.js';
+import { isCortexM } from '../elf/arm-attributes.js';
 import type { ElfFile } from '../elf/types.js';
 import type { MemoryRegion } from './types.js';
 
@@ -12,11 +12,11 @@ export const CORTEX_M_SRAM_REGION: MemoryRegion = {
 
 /**
  * The RAM regions the checks use: the given ones (e.g. a linker script's `w` regions), else the
- * Cortex-M SRAM region for an ARM ELF, else none (the RAM checks are then skipped).
+ * Cortex-M SRAM region for a Cortex-M ELF, else none (the RAM checks are then skipped).
  */
 export function ramRegionsFor(elf: ElfFile, given: readonly MemoryRegion[] | undefined): readonly MemoryRegion[] {
   if (given && given.length > 0) return given;
-  return elf.header.e_machine === EM_ARM ? [CORTEX_M_SRAM_REGION] : [];
+  return isCortexM(elf) ? [CORTEX_M_SRAM_REGION] : [];
 }
 
 /** The first region holding `address`, if any. */

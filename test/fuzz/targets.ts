@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { planConversion, writePlan } from '../../src/convert.js';
 import { collectBytes } from '../../src/formats/format.js';
+import { analyse } from '../../src/inspect.js';
 import { FlashcutError } from '../../src/errors.js';
 import { buildElf, SHF_ALLOC, SHF_WRITE, SHT_NOBITS } from '../helpers/elf-builder.js';
 
@@ -57,14 +58,17 @@ export function inputCorpus(): { name: string; bytes: Uint8Array }[] {
 }
 
 /**
- * The ELF target: plan a conversion with default and explicit windows and stream every
- * output format, counting bytes without keeping them (a BIN may legally be large).
+ * The input files target: plan a conversion with default and explicit windows, analyse it as
+ * the report does, and stream every output format, counting bytes without keeping them (a BIN
+ * may legally be large).
  */
 export function convertEverything(bytes: Uint8Array): void {
   for (const windows of [undefined, WINDOWS]) {
     for (const format of ['hex', 'bin']) {
       try {
         const plan = planConversion(bytes, { windows, format, maxGap: 0x10_0000 });
+        // The findings read more of the file (vector table, build attributes): fuzz them too.
+        for (const { input, selection } of plan.inputs) analyse(input, selection);
         let size = 0;
         for (const chunk of writePlan(plan)) size += chunk.length;
         if (format === 'hex' && size > 4 * bytes.length + 1024) throw new Error(`HEX of ${size} bytes from a ${bytes.length}-byte input`);
