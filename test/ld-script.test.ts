@@ -186,7 +186,7 @@ describe('which regions are flash', () => {
 
   it.each([
     ['F (rx) : ORIGIN = 0, LENGTH = 4', ['X'], /--ld-region X: --ld a.ld has no such region \(its regions: F\)/],
-    ['R (rw) : ORIGIN = 0, LENGTH = 4', undefined, /no region without the w attribute \(its regions: R\); name the flash regions with --ld-region/],
+    ['R (rw) : ORIGIN = 0, LENGTH = 4', undefined, /no flash region to take \(R \(rw\): writable \(w attribute\)\); name the flash regions with --ld-region/],
     ['F (rx) : ORIGIN = 0xFFFFFF00, LENGTH = 0x101', undefined, /region F at x.ld:1 \(ORIGIN 0xFFFFFF00, LENGTH 0x101\) does not fit the 32-bit address space/],
   ])('refuses %s', (memory, names, message) => {
     expect(() => flashWindowsOf(regionsOf(memory), '--ld a.ld', names)).toThrow(UsageError);

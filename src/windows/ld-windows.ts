@@ -59,7 +59,7 @@ export function flashWindowsOf(script: LinkerScript, label: string, names?: read
     else windows.push(toWindow(region, `${label}: ${describe(region)}, no w attribute`));
   }
   if (windows.length === 0) {
-    throw new UsageError(`${label}: no region without the w attribute (its regions: ${all}); name the flash regions with --ld-region`);
+    throw new UsageError(`${label}: no flash region to take (${skipped.join('; ') || 'no regions'}); name the flash regions with --ld-region`);
   }
   return { windows, skipped, ram };
 }
