@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
+// CommonJS (bin/package.json): loading the ES module machinery for a shim costs start-up time.
 require('./compile-cache.cjs')(require.resolve('../dist/cli/flashcut.cjs')).run();
