@@ -1,5 +1,6 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { describe } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './run-cli.js';
@@ -51,4 +52,23 @@ export async function cloneOutputs(): Promise<Map<string, Buffer>> {
     outputs.set(name, readFileSync(join(folder, name)));
   }
   return outputs;
+}
+
+/**
+ * The install-path tier (a registry, executables, CMake and Make, other Nodes): slow, so it runs in
+ * CI (CI set) and with FLASHCUT_INSTALL_TESTS=1 (`npm run test:install`), and elsewhere skips saying so.
+ */
+export function describeInstall(title: string, body: () => void): void {
+  if (process.env.CI || process.env.FLASHCUT_INSTALL_TESTS) {
+    describe(title, body);
+  } else {
+    console.warn(`skipping "${title}": an install-path test (npm run test:install runs it; CI always does)`);
+    describe.skip(title, body);
+  }
+}
+
+/** The environment for a child npm: none of the npm_* settings of the npm running the tests. */
+export function npmEnvironment(settings: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
+  return { ...env, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false', ...settings };
 }
