@@ -1,6 +1,6 @@
-import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, SHT_NOBITS } from '../elf/constants.js';
-import type { LoadSegment } from '../elf/types.js';
-import type { DroppedRange } from '../image/select.js';
+import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, SHT_NOBITS } from '../read/elf/constants.js';
+import type { LoadSegment } from '../read/elf/types.js';
+import type { DroppedRange } from '../select/select.js';
 import { intersectSpans, mergeSpans, type Span } from '../image/spans.js';
 import { count, hex, hex32, rangeText } from '../numbers.js';
 import { namesText, sectionLabel, sectionLoadAddress, type CheckContext } from './context.js';

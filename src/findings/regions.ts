@@ -1,9 +1,9 @@
-import { isCortexM } from '../elf/arm-attributes.js';
-import type { ElfFile } from '../elf/types.js';
-import type { MemoryRegion } from './types.js';
+import { isCortexM } from '../read/elf/arm-attributes.js';
+import type { ElfFile } from '../read/elf/types.js';
+import type { RamRegion } from './types.js';
 
 /** The Cortex-M SRAM region (ARMv7-M/ARMv8-M memory map), where every on-chip RAM of a Cortex-M lives. */
-export const CORTEX_M_SRAM_REGION: MemoryRegion = {
+export const CORTEX_M_SRAM_REGION: RamRegion = {
   name: 'SRAM',
   start: 0x2000_0000,
   end: 0x4000_0000,
@@ -14,7 +14,7 @@ export const CORTEX_M_SRAM_REGION: MemoryRegion = {
  * The RAM regions the checks use: the given ones (e.g. a linker script's `w` regions), else the
  * Cortex-M SRAM region for a Cortex-M ELF, else none (the RAM checks are then skipped).
  */
-export function ramRegionsFor(elf: ElfFile, given: readonly MemoryRegion[] | undefined): readonly MemoryRegion[] {
+export function ramRegionsFor(elf: ElfFile, given: readonly RamRegion[] | undefined): readonly RamRegion[] {
   if (given && given.length > 0) return given;
   return isCortexM(elf) ? [CORTEX_M_SRAM_REGION] : [];
 }

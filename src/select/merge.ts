@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
-import { MemoryImage, type ImageChunk } from './memory-image.js';
-import { subtractSpans } from './spans.js';
+import { MemoryImage, type ImageChunk } from '../image/memory-image.js';
+import { subtractSpans } from '../image/spans.js';
 
 /**
  * What to do where two inputs put bytes at the same address: `error` (the default; identical
