@@ -1,5 +1,6 @@
 import type { ElfFile, Section } from './elf/types.js';
-import { findImageIssues, findIssues, ramRegionsFor, type Finding, type FindingOptions, type MemoryRegion } from './findings/index.js';
+import { isCortexM } from './elf/arm-attributes.js';
+import { findImageIssues, findIssues, findVectorTables, ramRegionsFor, type Finding, type FindingOptions, type MemoryRegion, type VectorTable } from './findings/index.js';
 import { sectionLoadAddress } from './findings/context.js';
 import { regionAt } from './findings/regions.js';
 import type { DropReason, Selection } from './image/select.js';
@@ -18,6 +19,8 @@ export interface Analysis {
   /** RAM regions the checks used (empty: none known). */
   readonly ram: readonly MemoryRegion[];
   readonly selection: Selection;
+  /** The Cortex-M vector tables the checks read, and how each was found (empty: none found, or not a Cortex-M). */
+  readonly vectorTables: readonly VectorTable[];
   readonly findings: readonly Finding[];
 }
 
@@ -41,9 +44,10 @@ export function inspectInput(input: Uint8Array | FirmwareInput, options: Inspect
 export function analyse(input: FirmwareInput, selection: Selection, options: FindingOptions = {}): Analysis {
   const common = { input, windows: selection.windows, selection };
   if (input.format !== 'elf') {
-    return { ...common, elf: undefined, ram: options.ramRegions ?? [], findings: findImageIssues(selection, options) };
+    return { ...common, elf: undefined, ram: options.ramRegions ?? [], vectorTables: [], findings: findImageIssues(selection, options) };
   }
-  return { ...common, elf: input.elf, ram: ramRegionsFor(input.elf, options.ramRegions), findings: findIssues(input.elf, selection, options) };
+  const vectorTables = (options.cortexM ?? isCortexM(input.elf)) ? findVectorTables(input.elf, selection.image).tables : [];
+  return { ...common, elf: input.elf, ram: ramRegionsFor(input.elf, options.ramRegions), vectorTables, findings: findIssues(input.elf, selection, options) };
 }
 
 /** Where an allocated section of a loadable segment lands, and what a conversion does with its bytes. */
