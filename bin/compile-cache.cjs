@@ -1,41 +1,81 @@
 'use strict';
-// Loads the bundled CLI through V8's code cache, kept in the temporary folder: start-up then
-// skips most of parsing and compiling the bundle. Node 22 has this built in
-// (module.enableCompileCache); this does the same on Node 20. A missing, stale or unwritable
-// cache only costs the time it would have saved.
+// Start-up: compiling the 360 KB command-line bundle is a good part of a short run, so compiled
+// code is cached. Node 22.8+ does it itself (module.enableCompileCache); on older Nodes V8's code
+// cache is kept here. Either way the cache lives in a folder that only this user can write: bytecode
+// from a shared folder would run as whoever starts flashcut next, root included.
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
 
-/** Runs the CommonJS module at `file` with a code cache; returns its exports. */
-module.exports = function loadWithCodeCache(file) {
-  const source = fs.readFileSync(file, 'utf8');
-  const stat = fs.statSync(file);
-  const key = `${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}`;
-  const cacheFile = path.join(os.tmpdir(), 'flashcut-compile-cache', `${path.basename(file)}-${key}.bin`);
-  let cachedData;
+/**
+ * `<tmpdir>/flashcut-cache-<uid>`, created 0700; undefined unless it is a real folder (not a
+ * symlink) owned by this user and closed to others. One that someone else made first means no cache.
+ */
+function privateFolder() {
+  const uid = process.getuid?.();
+  // Windows has no uid, and its temporary folder is the user's own.
+  const folder = path.join(os.tmpdir(), uid === undefined ? 'flashcut-cache' : `flashcut-cache-${uid}`);
   try {
-    cachedData = fs.readFileSync(cacheFile);
-  } catch {
-    cachedData = undefined;
+    fs.mkdirSync(folder, { mode: 0o700 });
+  } catch (error) {
+    if (error.code !== 'EEXIST') return undefined;
   }
+  try {
+    const stat = fs.lstatSync(folder);
+    if (!stat.isDirectory()) return undefined;
+    if (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o077) !== 0)) return undefined;
+  } catch {
+    return undefined;
+  }
+  return folder;
+}
+
+/** The cache file's bytes, or undefined; never follows a symlink. */
+function readCache(file) {
+  let fd;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    return fs.fstatSync(fd).isFile() ? fs.readFileSync(fd) : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/** Writes beside the cache file (O_EXCL, 0600), then renames over it: readers never see half a cache. */
+function writeCache(file, bytes) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(temporary, bytes, { flag: 'wx', mode: 0o600 });
+    fs.renameSync(temporary, file);
+  } catch {
+    fs.rmSync(temporary, { force: true });
+  }
+}
+
+/** Runs the CommonJS module at `file` (the bundle runs the command line when loaded) with cached compiled code. */
+function load(file) {
+  const folder = privateFolder();
+  if (folder !== undefined && typeof Module.enableCompileCache === 'function') Module.enableCompileCache(folder);
+  if (folder === undefined || typeof Module.enableCompileCache === 'function') return require(file);
+
+  const source = fs.readFileSync(file, 'utf8');
+  // Named by content: an update (npm gives every file the same mtime) never meets an old cache.
+  const key = crypto.createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(source).digest('hex');
+  const cacheFile = path.join(folder, `${key}.v8cache`);
+  const cachedData = readCache(cacheFile);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
-  const exported = { exports: {} };
-  script.runInThisContext().call(exported.exports, exported.exports, Module.createRequire(file), exported, file, path.dirname(file));
+  const module = { exports: {} };
   if (cachedData === undefined || script.cachedDataRejected) {
     // Made at exit, so that the cache holds the functions this run compiled too.
-    process.once('exit', () => {
-      try {
-        fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-        const temporary = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(temporary, script.createCachedData());
-        fs.renameSync(temporary, cacheFile);
-      } catch {
-        // A read-only or full temporary folder: run without a cache.
-      }
-    });
+    process.once('exit', () => writeCache(cacheFile, script.createCachedData()));
   }
-  return exported.exports;
-};
+  script.runInThisContext().call(module.exports, module.exports, Module.createRequire(file), module, file, path.dirname(file));
+  return module.exports;
+}
+
+module.exports = { load };

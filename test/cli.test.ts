@@ -156,21 +156,6 @@ describe('flashcut CLI', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('the installed bin keeps a code cache in the temporary folder, and survives a corrupt one', () => {
-    const tmp = folder();
-    const env = { ...process.env, TMPDIR: tmp, TMP: tmp, TEMP: tmp };
-    const convert = (out: string) =>
-      spawnSync(process.execPath, [join(root, 'bin/flashcut.js'), broken, '-o', join(tmp, out), '-q'], { env, encoding: 'utf8' });
-    expect(convert('first.bin').status).toBe(0);
-    const cacheDir = join(tmp, 'flashcut-compile-cache');
-    const [cache] = readdirSync(cacheDir);
-    expect(cache).toMatch(/^flashcut\.cjs-.*\.bin$/);
-    writeFileSync(join(cacheDir, cache!), 'not a V8 code cache');
-    expect(convert('second.bin').status).toBe(0);
-    expect(readFileSync(join(tmp, 'second.bin')).equals(readFileSync(join(tmp, 'first.bin')))).toBe(true);
-    expect(readFileSync(join(cacheDir, cache!)).toString()).not.toBe('not a V8 code cache');
-  });
-
   it('names the output, not its temporary file, when its folder is missing', async () => {
     const { code, stderr } = await runCli([broken, '-o', join(folder(), 'no such folder', 'x.hex')]);
     expect(code).toBe(1);

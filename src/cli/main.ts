@@ -22,6 +22,8 @@ import { erasedSectorsNote, summaryLines, type WrittenOutput } from './report.js
 import { resolveSettings } from './settings.js';
 import { painter } from './text.js';
 import { assertWritable } from '../windows/dfuse-layout.js';
+// Imported, not read at run time: the bundle must run with no package.json beside it.
+import packageJson from '../../package.json' with { type: 'json' };
 
 /** What the CLI may touch of its surroundings; tests pass their own. */
 export interface CliIo {
@@ -334,8 +336,6 @@ function systemText(error: NodeJS.ErrnoException): string {
   return error.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
 }
 
-let cachedVersion: string | undefined;
 function packageVersion(): string {
-  cachedVersion ??= (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return cachedVersion;
+  return packageJson.version;
 }
