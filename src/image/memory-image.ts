@@ -1,5 +1,5 @@
 import { LayoutError } from '../errors.js';
-import { hex32, rangeText } from '../numbers.js';
+import { hex32, hex8 } from '../numbers.js';
 import type { Span } from './spans.js';
 
 /** Bytes to program at `address`, and where they came from (`segment 1`, an input file, ...). */
@@ -7,6 +7,27 @@ export interface ImageChunk {
   readonly address: number;
   readonly bytes: Uint8Array;
   readonly origin: string;
+  /** Text inputs: the line of each record in the chunk, so that a conflict can name the one line. */
+  readonly lines?: RecordLines | undefined;
+}
+
+/**
+ * Where the records of a text input (Intel HEX, S-record) begin: `addresses` ascending, the record
+ * starting at `addresses[i]` is line `numbers[i]` of `file`. Keyed by address, not offset, so that
+ * a chunk cut by `subarray` keeps a valid table.
+ */
+export interface RecordLines {
+  readonly file: string;
+  readonly addresses: readonly number[];
+  readonly numbers: readonly number[];
+}
+
+/** Where the byte at `address` of `chunk` came from: `app.hex line 4`, or the chunk's origin. */
+export function originAt(chunk: ImageChunk, address: number): string {
+  const lines = chunk.lines;
+  if (!lines) return chunk.origin;
+  const i = lastAtOrBelow(lines.addresses.length, (k) => lines.addresses[k] as number, address);
+  return i < 0 ? chunk.origin : `${lines.file} line ${lines.numbers[i] as number}`;
 }
 
 /**
@@ -17,34 +38,43 @@ export class MemoryImage {
   private constructor(readonly chunks: readonly ImageChunk[]) {}
 
   /**
-   * Builds an image from pieces in any order. Where two pieces cover the same address with
-   * the same bytes, the bytes appear once; with different bytes it throws LayoutError naming
-   * both origins and the address.
+   * Builds an image from pieces in any order. Where pieces cover the same address with the same
+   * byte, it appears once (from the piece that starts first); where any two pieces put different
+   * bytes at one address, it throws LayoutError naming both origins, the lowest such address and
+   * the two bytes. Cost: a sort, plus one comparison per byte that more than one piece covers.
    */
   static from(pieces: readonly ImageChunk[]): MemoryImage {
     const sorted = pieces.filter((p) => p.bytes.length > 0).sort((a, b) => a.address - b.address);
     const chunks: ImageChunk[] = [];
+    let conflict: { at: number; first: ImageChunk; second: ImageChunk } | undefined;
     for (const piece of sorted) {
+      const pieceEnd = piece.address + piece.bytes.length;
       const last = chunks[chunks.length - 1];
-      const lastEnd = last ? last.address + last.bytes.length : 0;
-      if (!last || lastEnd <= piece.address) {
-        chunks.push(piece);
-        continue;
+      const coveredEnd = last ? last.address + last.bytes.length : 0;
+      // Every piece so far starts at or below this one, so what they cover from here on is the one
+      // run [piece.address, coveredEnd): compare the piece with each chunk of that run it meets.
+      const compareEnd = Math.min(pieceEnd, coveredEnd, conflict?.at ?? Infinity);
+      const from = lastAtOrBelow(chunks.length, (k) => endOf(chunks[k] as ImageChunk) - 1, piece.address - 1) + 1;
+      for (let k = from; k < chunks.length; k++) {
+        const chunk = chunks[k] as ImageChunk;
+        if (chunk.address >= compareEnd) break;
+        const at = firstDifference(chunk, piece, Math.max(chunk.address, piece.address), Math.min(endOf(chunk), compareEnd));
+        if (at !== undefined) {
+          conflict = { at, first: chunk, second: piece };
+          break;
+        }
       }
-      // Sorted by start and disjoint so far: only the last chunk can reach into this piece.
-      const overlapEnd = Math.min(lastEnd, piece.address + piece.bytes.length);
-      const ours = piece.bytes.subarray(0, overlapEnd - piece.address);
-      const theirs = last.bytes.subarray(piece.address - last.address, overlapEnd - last.address);
-      const differsAt = ours.findIndex((b, i) => b !== theirs[i]);
-      if (differsAt >= 0) {
-        throw new LayoutError(
-          `${last.origin} and ${piece.origin} put different bytes at ${hex32(piece.address + differsAt)} ` +
-            `(they overlap at ${rangeText(piece.address, overlapEnd)})`,
-        );
+      if (pieceEnd > coveredEnd) {
+        const start = Math.max(coveredEnd, piece.address);
+        chunks.push(start === piece.address ? piece : { ...piece, address: start, bytes: piece.bytes.subarray(start - piece.address) });
       }
-      if (piece.address + piece.bytes.length > lastEnd) {
-        chunks.push({ address: lastEnd, bytes: piece.bytes.subarray(lastEnd - piece.address), origin: piece.origin });
-      }
+    }
+    if (conflict) {
+      const { at, first, second } = conflict;
+      throw new LayoutError(
+        `${originAt(first, at)} and ${originAt(second, at)} put different bytes at ${hex32(at)} ` +
+          `(${hex8(byteAt(first, at))} and ${hex8(byteAt(second, at))})`,
+      );
     }
     return new MemoryImage(chunks);
   }
@@ -121,15 +151,61 @@ export class MemoryImage {
 
   /** The image with [address, address + bytes.length) replaced by `bytes`. */
   overwrite(address: number, bytes: Uint8Array, origin: string): MemoryImage {
-    const end = address + bytes.length;
-    const kept = this.chunks.flatMap((c) => {
-      const cEnd = c.address + c.bytes.length;
-      if (cEnd <= address || c.address >= end) return [c];
-      const parts: ImageChunk[] = [];
-      if (c.address < address) parts.push({ ...c, bytes: c.bytes.subarray(0, address - c.address) });
-      if (cEnd > end) parts.push({ ...c, address: end, bytes: c.bytes.subarray(end - c.address) });
-      return parts;
-    });
-    return MemoryImage.from([...kept, { address, bytes, origin }]);
+    return this.overlaidWith(MemoryImage.from([{ address, bytes, origin }]));
   }
+
+  /**
+   * This image with `top`'s bytes wherever `top` has any: `top`'s chunks, and the parts of this
+   * image's chunks outside them. Linear in the two images' chunks.
+   */
+  overlaidWith(top: MemoryImage): MemoryImage {
+    const over = top.chunks;
+    const out: ImageChunk[] = [];
+    let j = 0;
+    for (const chunk of this.chunks) {
+      const end = endOf(chunk);
+      let cursor = chunk.address;
+      while (j < over.length && endOf(over[j] as ImageChunk) <= cursor) j++;
+      for (let k = j; k < over.length && (over[k] as ImageChunk).address < end; k++) {
+        const cover = over[k] as ImageChunk;
+        if (cover.address > cursor) out.push(part(chunk, cursor, cover.address));
+        cursor = Math.max(cursor, endOf(cover));
+      }
+      if (cursor < end) out.push(part(chunk, cursor, end));
+    }
+    return MemoryImage.from([...out, ...over]);
+  }
+}
+
+function endOf(chunk: ImageChunk): number {
+  return chunk.address + chunk.bytes.length;
+}
+
+/** The part of `chunk` at [start, end), sharing its bytes. */
+function part(chunk: ImageChunk, start: number, end: number): ImageChunk {
+  return { ...chunk, address: start, bytes: chunk.bytes.subarray(start - chunk.address, end - chunk.address) };
+}
+
+function byteAt(chunk: ImageChunk, address: number): number {
+  return chunk.bytes[address - chunk.address] as number;
+}
+
+/** The lowest address in [start, end) where the two chunks' bytes differ, if any. */
+function firstDifference(a: ImageChunk, b: ImageChunk, start: number, end: number): number | undefined {
+  const x = a.bytes.subarray(start - a.address, end - a.address);
+  const y = b.bytes.subarray(start - b.address, end - b.address);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return start + i;
+  return undefined;
+}
+
+/** Binary search over `length` ascending values: the last index whose value is <= `limit`, or -1. */
+function lastAtOrBelow(length: number, value: (index: number) => number, limit: number): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if (value(mid) <= limit) low = mid + 1;
+    else high = mid;
+  }
+  return low - 1;
 }

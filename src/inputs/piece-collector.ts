@@ -4,7 +4,8 @@ import type { ImageChunk } from '../image/memory-image.js';
  * Gathers the data records of a text record file into pieces: records that continue the
  * previous one at the next address grow one piece; any other record starts a new one. Only
  * the data is stored (never a buffer over the address span); overlaps are left to
- * MemoryImage.from, which names the pieces' origins (`app.hex lines 3-40`).
+ * MemoryImage.from, which names the line of each conflicting byte (`app.hex line 4`) from the
+ * record table kept with each piece; the piece's origin names its lines (`app.hex lines 3-40`).
  */
 export class PieceCollector {
   private readonly done: ImageChunk[] = [];
@@ -13,6 +14,8 @@ export class PieceCollector {
   private length = 0;
   private firstLine = 0;
   private lastLine = 0;
+  private recordAddresses: number[] = [];
+  private recordLines: number[] = [];
 
   constructor(private readonly name: string) {}
 
@@ -30,6 +33,8 @@ export class PieceCollector {
       this.buffer = grown;
     }
     this.buffer.set(data, this.length);
+    this.recordAddresses.push(address);
+    this.recordLines.push(line);
     this.length += data.length;
     this.lastLine = line;
   }
@@ -44,7 +49,14 @@ export class PieceCollector {
     if (this.length === 0) return;
     const lines = this.firstLine === this.lastLine ? `line ${this.firstLine}` : `lines ${this.firstLine}-${this.lastLine}`;
     // A copy of exactly the data, so the grown buffer's slack is not kept alive.
-    this.done.push({ address: this.start, bytes: this.buffer.slice(0, this.length), origin: `${this.name} ${lines}` });
+    this.done.push({
+      address: this.start,
+      bytes: this.buffer.slice(0, this.length),
+      origin: `${this.name} ${lines}`,
+      lines: { file: this.name, addresses: this.recordAddresses, numbers: this.recordLines },
+    });
     this.length = 0;
+    this.recordAddresses = [];
+    this.recordLines = [];
   }
 }
