@@ -147,7 +147,7 @@ describe.each([true, false])('findings (little-endian: %s)', (littleEndian) => {
   it('initial-sp-not-in-ram: a stack pointer outside RAM; the end of RAM is fine', () => {
     const found = findingsOf(elfOf({ littleEndian, sp: 0x1000_0000 }));
     expect(found.map((f) => f.code)).toEqual(['initial-sp-not-in-ram']);
-    expect(found[0]?.message).toMatch(/0x10000000, which is not in RAM \(SRAM 0x20000000-0x3FFFFFFF\)/);
+    expect(found[0]?.message).toMatch(/is 0x10000000, in the Code region \(0x00000000-0x1FFFFFFF\) and not in RAM \(SRAM 0x20000000-0x3FFFFFFF, External RAM 0x60000000-0x9FFFFFFF/);
     expect(codes(elfOf({ littleEndian, sp: 0x4000_0000 }))).toEqual([]);
     expect(codes(elfOf({ littleEndian, sp: 0x2000_0000 }))).toEqual(['initial-sp-not-in-ram']);
   });

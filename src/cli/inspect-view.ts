@@ -43,6 +43,14 @@ export function inspectLines(input: string, analysis: Analysis, paint: Paint = p
   if (ram.length > 0) {
     lines.push('', paint('bold', 'RAM regions (for the checks)'), ...indent(table(ram.map((r) => [r.name, rangeText(r.start, r.end)]))), ...sourceLines(ram));
   }
+  if (analysis.vectorTables.length > 0) {
+    lines.push(
+      '',
+      paint('bold', 'Vector table (for the Cortex-M checks)'),
+      ...indent(table(analysis.vectorTables.map((t) => [hex32(t.address), `SP ${hex32(t.sp)}`, `reset ${hex32(t.reset)}`]))),
+      ...sourceLines(analysis.vectorTables),
+    );
+  }
   if (selection.dropped.length > 0) {
     const rows = table(
       selection.dropped.map((d) => [d.origin, rangeText(d.start, d.end), `${count(d.end - d.start)} bytes`, DROP_WORDS[d.reason]]),
@@ -115,11 +123,13 @@ export function findingLines(findings: readonly Finding[], paint: Paint, detail:
     const head = wrap(`${f.code}: ${detail === 'full' ? f.message : f.summary}`, TEXT_WIDTH, `  ${label} `);
     const first = head[0] ?? '';
     // Colour after wrapping, so escape codes never count towards the width.
-    lines.push(first.replace(label, paint(f.severity === 'error' ? 'red' : 'yellow', label)), ...head.slice(1));
+    lines.push(first.replace(label, paint(SEVERITY_COLOURS[f.severity], label)), ...head.slice(1));
     lines.push(...wrap(f.fix, TEXT_WIDTH, `${' '.repeat(11)}fix: `, ' '.repeat(16)));
   }
   return lines;
 }
+
+const SEVERITY_COLOURS = { error: 'red', warning: 'yellow', info: 'bold' } as const;
 
 function verdict(p: SectionPlacement): string {
   if (p.section.size === 0) return 'empty';

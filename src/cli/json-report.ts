@@ -84,6 +84,7 @@ export function reportDocument(header: ReportHeader, run: RunReport, outputs: re
       source: w.source,
     })),
     ramRegions: analysis.ram.map((r) => ({ name: r.name, start: r.start, end: r.end, source: r.source })),
+    vectorTables: analysis.vectorTables.map((t) => ({ address: t.address, sp: t.sp, reset: t.reset, source: t.source })),
     segments: (elf?.programHeaders ?? []).map((p, index) => ({
       index,
       type: segmentTypeName(p.p_type),

@@ -9,7 +9,7 @@ import type { Finding, RamRegion } from './types.js';
 import { count, rangeText } from '../numbers.js';
 
 export interface FindingOptions {
-  /** RAM regions (a linker script's `w` regions); default: the Cortex-M SRAM region for an ARM ELF. */
+  /** RAM regions (a linker script's `w` regions); default: the SRAM and External RAM regions of the Cortex-M memory map for a Cortex-M ELF. */
   readonly ramRegions?: readonly RamRegion[] | undefined;
   /** Flash write unit in bytes (`--align`); kept runs must start and end on a multiple of it. */
   readonly writeUnit?: number | undefined;
@@ -17,7 +17,12 @@ export interface FindingOptions {
   readonly cortexM?: boolean | undefined;
 }
 
-const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/** The findings `--strict` fails on: errors and warnings (an info finding says what was not checked). */
+export function strictFailures(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.severity !== 'info');
+}
 
 /**
  * Everything flashcut finds worth telling about an ELF and what a conversion to `selection`'s
@@ -67,6 +72,7 @@ export function findImageIssues(selection: Selection, options: FindingOptions = 
   return [...outside, ...unalignedLoadAddress({ selection, writeUnit: options.writeUnit })];
 }
 
-export { CORTEX_M_SRAM_REGION, ramRegionsFor, regionAt } from './regions.js';
+export { CORTEX_M_EXTERNAL_RAM_REGION, CORTEX_M_SRAM_REGION, ramRegionsFor, regionAt } from './regions.js';
 export { sectionLoadAddress } from './context.js';
+export { findVectorTables, type VectorTable, type VectorTableSearch } from './vector-table.js';
 export type { Finding, FindingCode, RamRegion, Severity } from './types.js';

@@ -4,7 +4,7 @@ import type { DroppedRange } from '../select/select.js';
 import { intersectSpans, mergeSpans, type Span } from '../image/spans.js';
 import { count, hex, hex32, rangeText } from '../numbers.js';
 import { namesText, sectionLabel, sectionLoadAddress, type CheckContext } from './context.js';
-import { CORTEX_M_SRAM_REGION, regionAt } from './regions.js';
+import { CORTEX_M_SRAM_REGION, ramAt, regionAt } from './regions.js';
 import type { Finding } from './types.js';
 
 /** Segments whose file bytes load outside every flash window: what a flash-only programmer refuses. */
@@ -53,7 +53,7 @@ export function ramSectionWithoutAt(ctx: CheckContext): Finding[] {
   for (const segment of ctx.elf.loadSegments) {
     for (const section of segment.sections) {
       if (!section.hasContents || sectionLoadAddress(segment, section) !== section.vma) continue;
-      const ram = regionAt(ctx.ram, section.vma);
+      const ram = ramAt(ctx.ram, ctx.selection.windows, section.vma);
       if (!ram) continue;
       const name = sectionLabel(section);
       found.push({

@@ -1,5 +1,6 @@
 import type { ElfFile, Section } from '../read/elf/types.js';
-import { findImageIssues, findIssues, ramRegionsFor, regionAt, sectionLoadAddress, type Finding, type FindingOptions, type RamRegion } from '../findings/index.js';
+import { isCortexM } from '../read/elf/arm-attributes.js';
+import { findImageIssues, findIssues, findVectorTables, ramRegionsFor, regionAt, sectionLoadAddress, type Finding, type FindingOptions, type RamRegion, type VectorTable } from '../findings/index.js';
 import type { DropReason, Selection } from '../select/select.js';
 import { intersectSpans } from '../image/spans.js';
 import type { FlashWindow } from '../windows/window.js';
@@ -16,6 +17,8 @@ export interface Analysis {
   /** RAM regions the checks used (empty: none known). */
   readonly ram: readonly RamRegion[];
   readonly selection: Selection;
+  /** The Cortex-M vector tables the checks read, and how each was found (empty: none found, or not a Cortex-M). */
+  readonly vectorTables: readonly VectorTable[];
   readonly findings: readonly Finding[];
 }
 
@@ -39,9 +42,10 @@ export function inspectInput(input: Uint8Array | FirmwareInput, options: Inspect
 export function analyse(input: FirmwareInput, selection: Selection, options: FindingOptions = {}): Analysis {
   const common = { input, windows: selection.windows, selection };
   if (input.format !== 'elf') {
-    return { ...common, elf: undefined, ram: options.ramRegions ?? [], findings: findImageIssues(selection, options) };
+    return { ...common, elf: undefined, ram: options.ramRegions ?? [], vectorTables: [], findings: findImageIssues(selection, options) };
   }
-  return { ...common, elf: input.elf, ram: ramRegionsFor(input.elf, options.ramRegions), findings: findIssues(input.elf, selection, options) };
+  const vectorTables = (options.cortexM ?? isCortexM(input.elf)) ? findVectorTables(input.elf, selection.image).tables : [];
+  return { ...common, elf: input.elf, ram: ramRegionsFor(input.elf, options.ramRegions), vectorTables, findings: findIssues(input.elf, selection, options) };
 }
 
 /** Where an allocated section of a loadable segment lands, and what a conversion does with its bytes. */
