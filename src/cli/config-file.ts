@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { FormatError, UsageError } from '../errors.js';
 import { FilesRead, readRegularText } from './files-read.js';
-import { validateConfig, type ProjectConfig } from '../project-config.js';
+import { validateConfig, type ProjectConfig } from '../config/project-config.js';
 import { displayPath } from './paths.js';
 
 /** A configuration and where it was found. */

@@ -1,0 +1,86 @@
+import { parseElf } from './elf/parse.js';
+import { FormatError, UsageError } from '../errors.js';
+import { ADDRESS_SPACE_END, count, hex32, parseAddress } from '../numbers.js';
+import { readIntelHex } from './hex.js';
+import type { FirmwareInput, InputFormatName } from './input.js';
+import { readSrec } from './srec.js';
+
+export interface ReadInputOptions {
+  /** File name for messages and origins (default `input`). */
+  readonly name?: string | undefined;
+  /** The format; default: from the content (ELF magic, ':' or 'S' first), or `bin` when `base` is given. */
+  readonly format?: InputFormatName | undefined;
+  /** BIN: the address of the file's first byte. */
+  readonly base?: number | undefined;
+}
+
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+
+/**
+ * The format of an input from its first bytes: ELF (7f 45 4c 46), Intel HEX (':'),
+ * S-record ('S' and a digit); undefined for anything else (a raw binary cannot be told).
+ */
+export function detectInputFormat(bytes: Uint8Array): InputFormatName | undefined {
+  if (ELF_MAGIC.every((b, i) => bytes[i] === b)) return 'elf';
+  if (bytes[0] === 0x3a) return 'hex';
+  if (bytes[0] === 0x53 && bytes[1] !== undefined && bytes[1] >= 0x30 && bytes[1] <= 0x39) return 'srec';
+  return undefined;
+}
+
+/**
+ * Reads one input file in memory. Throws FormatError for bad content (with the line for
+ * HEX and S-record), UsageError for a BIN without a base address or a base that does not
+ * fit, and the ELF reader's errors.
+ */
+export function readInput(bytes: Uint8Array, options: ReadInputOptions = {}): FirmwareInput {
+  const name = options.name ?? 'input';
+  if (options.base !== undefined && options.format !== undefined && options.format !== 'bin') {
+    throw new UsageError(`${name}: a load address (@${hex32(options.base)}) is only for raw binary input, not ${options.format}`);
+  }
+  const text = withoutBom(bytes);
+  const format = options.format ?? (options.base !== undefined ? 'bin' : detectInputFormat(text));
+  switch (format) {
+    case 'elf': {
+      const elf = parseElf(bytes);
+      const entry = elf.header.e_entry;
+      return { format, name, elf, startAddress: entry !== 0 ? entry : undefined };
+    }
+    case 'hex':
+      return readIntelHex(text, name);
+    case 'srec':
+      return readSrec(text, name);
+    case 'bin':
+      return readBinary(bytes, name, options.base);
+    case undefined:
+      throw new FormatError(
+        "cannot tell the input format: not ELF (7f 45 4c 46), Intel HEX (':') or S-record ('S0'); " +
+          'for a raw binary give its load address, e.g. app.bin@0x08000000',
+        0,
+      );
+  }
+}
+
+function readBinary(bytes: Uint8Array, name: string, base: number | undefined): FirmwareInput {
+  if (base === undefined) throw new UsageError(`${name}: a raw binary input needs its load address: ${name}@0x08000000`);
+  if (base + bytes.length > ADDRESS_SPACE_END) {
+    throw new UsageError(`${name}: ${count(bytes.length)} bytes from ${hex32(base)} run past the 32-bit address space`);
+  }
+  return { format: 'bin', name, pieces: bytes.length > 0 ? [{ address: base, bytes, origin: name }] : [], startAddress: undefined };
+}
+
+const ADDRESS_SUFFIX = /^(.+)@((?:0[xX][0-9a-fA-F]+|[0-9]+)[kKmM]?)$/;
+
+/**
+ * Splits an input argument `app.bin@0x08004000` into path and load address; an argument
+ * without an `@ADDRESS` ending is all path. Throws UsageError for an address beyond 32 bits.
+ */
+export function parseInputSpec(text: string): { path: string; base: number | undefined } {
+  const match = ADDRESS_SUFFIX.exec(text);
+  if (!match) return { path: text, base: undefined };
+  return { path: match[1] ?? text, base: parseAddress(match[2] ?? '', `input '${text}' load address`) };
+}
+
+/** Text files from Windows editors may start with a UTF-8 byte-order mark, which no record contains. */
+function withoutBom(bytes: Uint8Array): Uint8Array {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+}

@@ -1,0 +1,61 @@
+import { FormatError } from '../errors.js';
+import { DIGIT_VALUE, NOT_A_DIGIT } from '../hex-digits.js';
+
+/** One line of a text record file: bytes [start, end) without its line end; `number` is 1-based. */
+export interface RecordLine {
+  readonly number: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/**
+ * The lines of a text record file, split at LF with a CR before it and trailing spaces or
+ * tabs left out; empty lines are skipped. Works on the bytes, never on a decoded string.
+ */
+export function* recordLines(bytes: Uint8Array): Generator<RecordLine> {
+  let number = 0;
+  for (let start = 0; start < bytes.length; ) {
+    number++;
+    let next = bytes.indexOf(LF, start);
+    if (next < 0) next = bytes.length;
+    let end = next;
+    while (end > start && (bytes[end - 1] === CR || bytes[end - 1] === SPACE || bytes[end - 1] === TAB)) end--;
+    if (end > start) yield { number, start, end };
+    start = next + 1;
+  }
+}
+
+/**
+ * Decodes the hex digit pairs of `line` from byte `from` on into `into` and returns how many
+ * bytes it decoded. Throws FormatError (with the line) for a character that is not a hex
+ * digit, an odd number of digits, or more bytes than `into` holds (`what` names the record).
+ */
+export function decodeHexPairs(bytes: Uint8Array, line: RecordLine, from: number, into: Uint8Array, what: string): number {
+  const digits = line.end - from;
+  for (let at = from; at < line.end; at++) {
+    if (DIGIT_VALUE[bytes[at] as number] === NOT_A_DIGIT) {
+      throw new FormatError(`${what}: ${describeCharacter(bytes[at] as number)} in column ${at - line.start + 1} is not a hex digit`, at, { line: line.number });
+    }
+  }
+  if (digits % 2 !== 0) throw recordError(line, `${what}: odd number of hex digits (${digits}): the record is cut short or has a stray digit`);
+  if (digits / 2 > into.length) throw recordError(line, `${what}: ${digits / 2} bytes, longer than any valid record`);
+  for (let i = 0, at = from; at < line.end; i++, at += 2) {
+    into[i] = (DIGIT_VALUE[bytes[at] as number] as number) * 16 + (DIGIT_VALUE[bytes[at + 1] as number] as number);
+  }
+  return digits / 2;
+}
+
+/** `'G'` or `byte 0x00`, for error messages. */
+export function describeCharacter(byte: number): string {
+  return byte > 0x20 && byte < 0x7f ? `'${String.fromCharCode(byte)}'` : `byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+}
+
+/** A FormatError about the record on `line`, for the CLI to show as `file:line`. */
+export function recordError(line: RecordLine, message: string): FormatError {
+  return new FormatError(message, line.start, { line: line.number });
+}

@@ -1,0 +1,179 @@
+import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, ELF32_SHDR_SIZE, SHT_NOBITS } from '../read/elf/constants.js';
+import type { ElfFile, LoadSegment, Section } from '../read/elf/types.js';
+import { MemoryImage, type ImageChunk } from '../image/memory-image.js';
+import { clipSorted, intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
+import type { FlashWindow } from '../windows/window.js';
+
+/**
+ * Why file bytes of a loadable segment are not programmed:
+ * - `outside-windows`: they load outside every flash window (a RAM section with contents, ...);
+ * - `elf-headers`: they are the ELF header or program header table that the linker swept into the segment;
+ * - `padding`: no allocated section covers them (alignment fill between sections).
+ */
+export type DropReason = 'outside-windows' | 'elf-headers' | 'padding';
+
+/** A range of load addresses [start, end) taken from one ELF segment or one piece of a HEX, S-record or BIN input. */
+export interface SegmentRange {
+  /** Where the range comes from, for reports: `segment 1`, `app.hex lines 3-40`, `app.bin`. */
+  readonly origin: string;
+  /** ELF inputs: the program header's index. */
+  readonly segment?: number;
+  readonly start: number;
+  readonly end: number;
+  /** Names of the allocated sections whose load addresses meet the range (ELF inputs). */
+  readonly sections: readonly string[];
+}
+
+export interface DroppedRange extends SegmentRange {
+  readonly reason: DropReason;
+}
+
+/** What a conversion keeps and drops, and the image it keeps. */
+export interface Selection {
+  readonly windows: readonly FlashWindow[];
+  readonly image: MemoryImage;
+  readonly kept: readonly SegmentRange[];
+  readonly dropped: readonly DroppedRange[];
+}
+
+/**
+ * Selects the bytes to program: each PT_LOAD's file bytes at their load address (p_paddr),
+ * of those only the ones an allocated section with contents covers (all but the ELF and
+ * program headers when the file has no section headers at all), and of those only the ones inside the
+ * union of the windows. Everything else is listed in `dropped`.
+ *
+ * Throws LayoutError when two segments put different bytes at one address.
+ */
+export function selectFlashBytes(elf: ElfFile, windows: readonly FlashWindow[]): Selection {
+  // Touching windows (FLASH + IDFLASH) merge into one span, so a section may cross their border.
+  const spans = mergeSpans(windows);
+  const firmware = firmwareRangesOf(elf);
+  const pieces: ImageChunk[] = [];
+  const kept: SegmentRange[] = [];
+  const dropped: DroppedRange[] = [];
+
+  for (const segment of elf.loadSegments) {
+    if (segment.fileSize === 0) continue;
+    const placed = new Placements(segment);
+    const toLma = (offset: number) => segment.lma + (offset - segment.fileOffset);
+    const describe = (start: number, end: number) => ({ origin: `segment ${segment.index}`, segment: segment.index, start, end, sections: placed.meeting(start, end) });
+
+    const whole = [{ start: segment.lma, end: segment.lma + segment.fileSize }];
+    const inside = intersectSpans(whole, spans);
+    const outside = subtractSpans(whole, spans);
+    for (const range of outside) dropped.push({ ...describe(range.start, range.end), reason: 'outside-windows' });
+
+    const segmentFile = { start: segment.fileOffset, end: segment.fileOffset + segment.fileSize };
+    const programmed = clipSorted(firmware.sections, segmentFile);
+    for (const gap of subtractSpans([segmentFile], programmed)) {
+      for (const part of intersectSpans([gap], firmware.headers)) {
+        pushInside(dropped, inside, toLma(part.start), toLma(part.end), (s, e) => ({ ...describe(s, e), reason: 'elf-headers' as const }));
+      }
+      for (const part of subtractSpans([gap], firmware.headers)) {
+        pushInside(dropped, inside, toLma(part.start), toLma(part.end), (s, e) => ({ ...describe(s, e), reason: 'padding' as const }));
+      }
+    }
+    for (const part of programmed) {
+      pushInside(kept, inside, toLma(part.start), toLma(part.end), (s, e) => describe(s, e));
+    }
+  }
+  const segments = new Map(elf.loadSegments.map((s) => [s.index, s]));
+  for (const range of kept) {
+    const segment = range.segment === undefined ? undefined : segments.get(range.segment);
+    if (!segment) continue;
+    const offset = segment.fileOffset + (range.start - segment.lma);
+    pieces.push({
+      address: range.start,
+      bytes: elf.bytes.subarray(offset, offset + (range.end - range.start)),
+      origin: `segment ${range.segment}` + (range.sections.length ? ` (${range.sections.join(' ')})` : ''),
+    });
+  }
+  dropped.sort((a, b) => (a.segment ?? 0) - (b.segment ?? 0) || a.start - b.start);
+  return { windows, image: MemoryImage.from(pieces), kept, dropped };
+}
+
+/**
+ * Selects the bytes of an input that already is a memory image (HEX, S-record, BIN): every
+ * piece's bytes inside the union of the windows are kept, the rest is dropped as
+ * `outside-windows`. Throws LayoutError when two pieces put different bytes at one address.
+ */
+export function selectPieces(pieces: readonly ImageChunk[], windows: readonly FlashWindow[]): Selection {
+  const spans = mergeSpans(windows);
+  const keptPieces: ImageChunk[] = [];
+  const kept: SegmentRange[] = [];
+  const dropped: DroppedRange[] = [];
+  for (const piece of pieces) {
+    const whole = [{ start: piece.address, end: piece.address + piece.bytes.length }];
+    for (const range of intersectSpans(whole, spans)) {
+      kept.push({ origin: piece.origin, start: range.start, end: range.end, sections: [] });
+      keptPieces.push({ ...piece, address: range.start, bytes: piece.bytes.subarray(range.start - piece.address, range.end - piece.address) });
+    }
+    for (const range of subtractSpans(whole, spans)) {
+      dropped.push({ origin: piece.origin, start: range.start, end: range.end, sections: [], reason: 'outside-windows' });
+    }
+  }
+  return { windows, image: MemoryImage.from(keptPieces), kept, dropped };
+}
+
+/** File ranges that hold firmware, and the ranges that hold ELF structures. */
+function firmwareRangesOf(elf: ElfFile): { sections: Span[]; headers: Span[] } {
+  const h = elf.header;
+  const headers = mergeSpans([
+    { start: 0, end: Math.max(ELF32_EHDR_SIZE, h.e_ehsize) },
+    { start: h.e_phoff, end: h.e_phoff + h.e_phnum * ELF32_PHDR_SIZE },
+    { start: h.e_shoff, end: h.e_shoff + h.e_shnum * ELF32_SHDR_SIZE },
+  ]);
+  // With a section table, only section bytes are firmware, even when no section has any
+  // (a PT_LOAD holding just the ELF headers and padding, as ld makes around empty sections).
+  if (elf.sections.length > 0) {
+    const withContents = elf.sections.filter((s) => s.hasContents);
+    return { sections: mergeSpans(withContents.map((s) => ({ start: s.fileOffset, end: s.fileOffset + s.size }))), headers };
+  }
+  // No section headers (objcopy --strip-sections): every segment byte is firmware except the ELF structures.
+  return { sections: subtractSpans([{ start: 0, end: elf.bytes.length }], headers), headers };
+}
+
+/**
+ * The segment's allocated sections at their load addresses, as BFD computes them, sorted by
+ * start with a running maximum of ends, so that asking which sections meet a range costs a
+ * binary search plus the sections found, not a scan of all of them.
+ */
+class Placements {
+  private readonly placed: { name: string; start: number; end: number }[];
+  /** maxEnd[i]: the highest end among placed[0..i]. */
+  private readonly maxEnd: number[] = [];
+
+  constructor(segment: LoadSegment) {
+    this.placed = segment.sections
+      .map((s: Section) => {
+        const start = s.type === SHT_NOBITS ? segment.lma + (s.vma - segment.vma) : segment.lma + (s.fileOffset - segment.fileOffset);
+        return { name: s.name || `[${s.index}]`, start, end: start + s.size };
+      })
+      .filter((p) => p.end > p.start)
+      .sort((a, b) => a.start - b.start);
+    let max = -Infinity;
+    for (const p of this.placed) this.maxEnd.push((max = Math.max(max, p.end)));
+  }
+
+  /** Names of the non-empty sections that meet [start, end), in address order. */
+  meeting(start: number, end: number): string[] {
+    let low = 0;
+    let high = this.placed.length;
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      if ((this.placed[mid] as { start: number }).start < end) low = mid + 1;
+      else high = mid;
+    }
+    const names: string[] = [];
+    for (let i = low - 1; i >= 0 && (this.maxEnd[i] as number) > start; i--) {
+      const p = this.placed[i] as { name: string; end: number };
+      if (p.end > start) names.push(p.name);
+    }
+    return names.reverse();
+  }
+}
+
+/** Adds the parts of [start, end) that lie inside `inside` to `list`. */
+function pushInside<T>(list: T[], inside: readonly Span[], start: number, end: number, make: (start: number, end: number) => T): void {
+  for (const part of intersectSpans([{ start, end }], inside)) list.push(make(part.start, part.end));
+}
