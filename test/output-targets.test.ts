@@ -96,28 +96,32 @@ describe('special files are written, not replaced', () => {
     expect(temporaries()).toEqual([]);
   });
 
-  it('/dev/null stays the system device', async () => {
+  // The system's /dev/null and /dev/stdout are tried only where a regression cannot replace
+  // them (not as root); as root, the same kinds of node made in the test folder stand in.
+  it.skipIf(asRoot)('/dev/null stays the system device', async () => {
     const before = lstatSync('/dev/null');
     const { code, stderr } = await runMain([input(), '-o', '/dev/null', '-f', 'hex', ...REGIONS, '-q']);
     expect(code, stderr).toBe(0);
     const after = lstatSync('/dev/null');
     expect([after.isCharacterDevice(), after.ino, after.rdev]).toEqual([true, before.ino, before.rdev]);
-    expect(readdirSync('/dev').filter((f) => f.startsWith('.flashcut-'))).toEqual([]);
   });
 
-  it('/dev/stdout is written through, to a pipe and to a redirected file, and stays a link', async () => {
+  it('a link like /dev/stdout (to /proc/self/fd/1) is written through, to a pipe and to a redirected file, and stays a link', async () => {
     const expected = await expectedHex();
-    // A shell pipe (Node's own child pipes are sockets, which /dev/stdout cannot open).
-    const piped = spawnSync('sh', ['-c', '"$0" "$@" | cat', process.execPath, CLI, input(), '-o', '/dev/stdout', '-f', 'hex', ...REGIONS, '-q']);
+    const stdout = asRoot ? join(dir, 'stdout') : '/dev/stdout';
+    if (asRoot) symlinkSync('/proc/self/fd/1', stdout);
+    const args = [CLI, input(), '-o', stdout, '-f', 'hex', ...REGIONS, '-q'];
+    // A shell pipe (Node's own child pipes are sockets, which /proc/self/fd/1 cannot open).
+    const piped = spawnSync('sh', ['-c', '"$0" "$@" | cat', process.execPath, ...args]);
     expect(piped.status, piped.stderr.toString()).toBe(0);
     expect(piped.stdout).toEqual(expected);
     const redirected = join(dir, 'redirected.hex');
     const fd = openSync(redirected, 'w');
-    const toFile = spawnSync(process.execPath, [CLI, input(), '-o', '/dev/stdout', '-f', 'hex', ...REGIONS, '-q'], { stdio: ['ignore', fd, 'pipe'] });
+    const toFile = spawnSync(process.execPath, args, { stdio: ['ignore', fd, 'pipe'] });
     closeSync(fd);
     expect(toFile.status, toFile.stderr.toString()).toBe(0);
     expect(readFileSync(redirected)).toEqual(expected);
-    expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
+    expect(lstatSync(stdout).isSymbolicLink()).toBe(true);
   });
 
   it('a symbolic link to a file stays a link, and its file gets the bytes', async () => {
@@ -156,11 +160,12 @@ describe('several outputs are put in place together or not at all', () => {
     expect(temporaries()).toEqual([]);
   });
 
-  it('a special file that fails (/dev/full) leaves the regular output as it was', async () => {
+  it.skipIf(!asRoot)('a special file that fails (a /dev/full made with mknod) leaves the regular output as it was (root only: mknod)', async () => {
     const kept = file('a.hex');
-    file('flashcut.config.json', JSON.stringify({ output: ['a.hex', '/dev/full'], format: 'hex' }));
+    execFileSync('mknod', [join(dir, 'full'), 'c', '1', '7']);
+    file('flashcut.config.json', JSON.stringify({ output: ['a.hex', 'full'], format: 'hex' }));
     const { code, stderr } = await runMain([input(), ...REGIONS, '-q']);
-    expect([code, stderr]).toEqual([1, expect.stringMatching(/cannot write \/dev\/full: no space left on device/)]);
+    expect([code, stderr]).toEqual([1, expect.stringMatching(/cannot write .*full: no space left on device/)]);
     expect(readFileSync(kept, 'utf8')).toBe(OLD);
     expect(temporaries()).toEqual([]);
   });
