@@ -1,8 +1,8 @@
-import { machineName, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../elf/constants.js';
-import type { ElfFile } from '../elf/types.js';
+import { machineName, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../read/elf/constants.js';
+import type { ElfFile } from '../read/elf/types.js';
 import type { Finding } from '../findings/index.js';
-import { INPUT_FORMAT_TITLES, type FirmwareInput } from '../inputs/input.js';
-import { sectionPlacements, type Analysis, type SectionPlacement } from '../inspect.js';
+import { INPUT_FORMAT_TITLES, type FirmwareInput } from '../read/input.js';
+import { sectionPlacements, type Analysis, type SectionPlacement } from '../pipeline/inspect.js';
 import { count, hex, hex32, rangeText } from '../numbers.js';
 import { painter, percent, table, TEXT_WIDTH, usageBar, wrap, type Paint } from './text.js';
 

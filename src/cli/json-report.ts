@@ -1,7 +1,7 @@
-import { machineName, PT_LOAD, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../elf/constants.js';
+import { machineName, PT_LOAD, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../read/elf/constants.js';
 import type { MemoryImage } from '../image/memory-image.js';
-import type { TransformRecord } from '../image/transforms.js';
-import { sectionPlacements, type Analysis } from '../inspect.js';
+import type { TransformRecord } from '../transform/transforms.js';
+import { sectionPlacements, type Analysis } from '../pipeline/inspect.js';
 
 /** One input of a run, as the reports show it. */
 export interface ReportedInput {

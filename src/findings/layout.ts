@@ -1,6 +1,6 @@
-import { SHT_NOBITS } from '../elf/constants.js';
-import type { ElfFile, LoadSegment } from '../elf/types.js';
-import type { DroppedRange } from '../image/select.js';
+import { SHT_NOBITS } from '../read/elf/constants.js';
+import type { ElfFile, LoadSegment } from '../read/elf/types.js';
+import type { DroppedRange } from '../select/select.js';
 import { intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
 import { count, fewNames, hex, hex32, rangeText } from '../numbers.js';
 import { headerLoadSpans, namesText, sectionLabel, sectionLoadAddress, type CheckContext } from './context.js';

@@ -48,7 +48,7 @@ export interface Finding {
 }
 
 /** A named address range [start, end), such as a RAM region of a linker script's MEMORY block. */
-export interface MemoryRegion {
+export interface RamRegion {
   readonly name: string;
   readonly start: number;
   /** One past the last address. */

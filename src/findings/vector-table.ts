@@ -1,5 +1,5 @@
-import { symbolDefinitions, type ElfSymbol } from '../elf/symbols.js';
-import type { ElfFile } from '../elf/types.js';
+import { symbolDefinitions, type ElfSymbol } from '../read/elf/symbols.js';
+import type { ElfFile } from '../read/elf/types.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { hex, hex32 } from '../numbers.js';
 import { sectionLoadAddress } from './context.js';

@@ -1,5 +1,5 @@
-import { FormatError } from '../errors.js';
-import { count, hex } from '../numbers.js';
+import { FormatError } from '../../errors.js';
+import { count, hex } from '../../numbers.js';
 import { ByteReader } from './byte-reader.js';
 import type { ElfFile } from './types.js';
 
