@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { count } from '../numbers.js';
@@ -45,7 +45,8 @@ export class FilesRead {
  * size, and lets the system's error (no such file, permission denied) through.
  */
 export function readRegularText(path: string, maxBytes: number, log: FilesRead, role: ReadRole): string {
-  const fd = openSync(path, 'r');
+  // Non-blocking: opening a FIFO to read would otherwise wait for a writer before fstat can refuse it.
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new UsageError(`${path}: ${kindOf(stats)}, not a regular file`);

@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { IoError, UsageError } from '../errors.js';
 import { count } from '../numbers.js';
 import { FilesRead, readRegularText } from './files-read.js';
@@ -6,9 +6,9 @@ import { displayPath } from './paths.js';
 import { parseLinkerScript, type IncludeReader, type LinkerScript } from '../windows/ld-script.js';
 
 /** A linker script or INCLUDEd file larger than this is refused (the largest real ones are a few hundred KB). */
-export const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
+export const MAX_SCRIPT_BYTES = 16 * 1024 * 1024;
 /** The script and everything it INCLUDEs, together. */
-export const MAX_SCRIPT_TOTAL_BYTES = 16 * 1024 * 1024;
+export const MAX_SCRIPT_TOTAL_BYTES = 32 * 1024 * 1024;
 
 /**
  * Reads the linker script at `path` and the files it INCLUDEs, noting each in `read`. An
@@ -27,7 +27,8 @@ export function readLinkerScript(path: string, searchPaths: readonly string[], r
     return text;
   };
   const include: IncludeReader = (name, fromFile) => {
-    const candidates = [join(dirname(fromFile), name), ...searchPaths.map((dir) => join(dir, name))];
+    // An absolute name is that file, as in ld.
+    const candidates = isAbsolute(name) ? [name] : [join(dirname(fromFile), name), ...searchPaths.map((dir) => join(dir, name))];
     for (const candidate of candidates) {
       let text: string;
       try {
