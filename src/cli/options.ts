@@ -20,20 +20,26 @@ export type Parsed = { readonly kind: 'run'; readonly line: CommandLine } | { re
 /** Words of the command line that are commands when they come first among the positionals. */
 export const COMMANDS = ['inspect', 'completion'] as const;
 
-const EXAMPLES: [string, string][] = [
-  ['$0 app.elf -o app.hex --region FLASH=0x08000000:0xFF00 --region IDFLASH=0x0800FF00:256', 'flash-only Intel HEX'],
-  ['$0 app.elf -o app.bin', 'BIN of an ARM ELF, windows defaulting to the Cortex-M code region'],
-  ['$0 app.elf -o app.bin --split -r FLASH=0x08000000:1M -r OTP=0x1FFF7800:528', 'one BIN per window'],
-  ['$0 inspect app.elf -r FLASH=0x08000000:512K', 'what a conversion would keep and drop, and why'],
-  ['$0 app.elf -o app.hex --strict', 'fail (exit 3, nothing written) on any finding'],
-  ['$0 app.elf -o app.dfu -r FLASH=0x08000000:512K', 'DfuSe file for dfu-util -D'],
-  ['$0 app.hex -o app.uf2 --uf2-family STM32F4', 'UF2 from an Intel HEX'],
-  ['$0 app.bin@0x08004000 -o app.srec', 'S-record from a raw binary loaded at 0x08004000'],
-  ['$0 app.elf -o app.hex --ld ../STM32F401RETX_FLASH.ld', 'windows from the linker script (its regions without w)'],
-  ['$0 boot.elf app.elf -o combined.hex', 'one image from a boot loader and an application'],
-  ['$0 app.elf -o app.bin --align 32 --pad-window all --crc crc32-stm32@__app_crc', 'flash words whole, windows filled, a CRC in place'],
-  ['arm-none-eabi-objcopy -O binary app.elf - | $0 -@0x08000000 -o app.hex', "'-' reads standard input"],
+/** What --help shows under Examples, each command on a line of its own (at most 78 characters, so that 80 columns never break one). */
+export const EXAMPLES: readonly (readonly [description: string, command: string])[] = [
+  ['flash-only Intel HEX', 'flashcut app.elf -o app.hex -r FLASH=0x08000000:64K -r IDFLASH=0x08010000:256'],
+  ['BIN of an ARM ELF, windows defaulting to the Cortex-M code region', 'flashcut app.elf -o app.bin'],
+  ['one BIN per window', 'flashcut app.elf -o a.bin --split -r FLASH=0x08000000:1M -r OTP=0x1FFF7800:528'],
+  ['what a conversion would keep and drop, and why', 'flashcut inspect app.elf -r FLASH=0x08000000:512K'],
+  ['fail (exit 3, nothing written) on any finding', 'flashcut app.elf -o app.hex --strict'],
+  ['DfuSe file for dfu-util -D', 'flashcut app.elf -o app.dfu -r FLASH=0x08000000:512K'],
+  ['UF2 from an Intel HEX', 'flashcut app.hex -o app.uf2 --uf2-family STM32F4'],
+  ['S-record from a raw binary loaded at 0x08004000', 'flashcut app.bin@0x08004000 -o app.srec'],
+  ['windows from the linker script (its regions without w)', 'flashcut app.elf -o app.hex --ld ../STM32F401RETX_FLASH.ld'],
+  ['one image from a boot loader and an application', 'flashcut boot.elf app.elf -o combined.hex'],
+  ['windows filled, a CRC in place', 'flashcut app.elf -o app.bin --pad-window all --crc crc32-stm32@__app_crc'],
+  ["'-' reads standard input", 'arm-none-eabi-objcopy -O binary app.elf - | flashcut -@0x08000000 -o app.hex'],
 ];
+
+/** The examples as a block of the epilogue: yargs' two columns would break the commands. */
+function examplesText(): string {
+  return ['Examples:', ...EXAMPLES.flatMap(([description, command]) => [`  # ${description}`, `  ${command}`])].join('\n');
+}
 
 /** Stands for a `-` input while yargs parses (yargs drops a lone `-`). */
 const STDIN_TOKEN = '\u0000stdin';
@@ -51,14 +57,14 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
     return { kind: 'print', text: (await runYargs(yargs().scriptName('flashcut').completion('completion', false).exitProcess(false), ['completion'])).text };
   }
   const command = scanned.command;
+  if (command === 'inspect' && scanned.positionals.length > 1) {
+    throw new UsageError(`inspect reads one input, and got ${scanned.positionals.length}: ${scanned.positionals.join(' ')}`);
+  }
   const output = await runYargs(parser(version, width), scanned.argv).catch((error: Error) => {
     throw new UsageError(scanned.positionals.length === 0 ? noInputMessage(command) : error.message);
   });
   if (output.text) return { kind: 'print', text: output.text };
   if (scanned.positionals.length === 0) throw new UsageError(noInputMessage(command));
-  if (command === 'inspect' && scanned.positionals.length > 1) {
-    throw new UsageError(`inspect reads one input, and got ${scanned.positionals.length}: ${scanned.positionals.join(' ')}`);
-  }
   const given: Record<string, unknown> = {};
   for (const option of OPTIONS) {
     const value = valueOf(option, output.parsed[option.name]);
@@ -89,9 +95,9 @@ function parser(version: () => string, width: number): Argv {
     )
     .command('completion', 'print a bash/zsh completion script (flashcut completion >> ~/.bashrc)')
     .completion('completion', false)
-    .example(EXAMPLES)
     .epilogue(
-      'Keeps the bytes of an ELF32, Intel HEX, S-record or BIN (FILE@ADDRESS) that lie in your flash windows ' +
+      examplesText() +
+        '\n\nKeeps the bytes of an ELF32, Intel HEX, S-record or BIN (FILE@ADDRESS) that lie in your flash windows ' +
         'and writes them as Intel HEX, S-record, BIN, DfuSe or UF2. Numbers are hex (0x...) or decimal, sizes may end in K or M.\n\n' +
         'Exit codes: 0 done, 1 bad input or layout, 2 bad command line, 3 --strict found a problem (nothing written).',
     )
@@ -265,7 +271,8 @@ function splitOnce(text: string): [string, string | undefined] {
 /** `unknown option --regoin: did you mean --region?` */
 function unknownMessage(flag: string): string {
   const known = [...OPTIONS.flatMap((o) => [`--${o.name}`, ...('alias' in o ? [`-${o.alias}`] : [])]), '--help', '--version'];
-  const guess = nearest(flag, known);
+  // One letter is near every other: only a long option gets a guess.
+  const guess = flag.startsWith('--') ? nearest(flag, known) : undefined;
   return `unknown option ${flag}${guess ? `: did you mean ${guess}?` : ' (flashcut --help lists the options)'}`;
 }
 
