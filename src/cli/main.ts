@@ -74,11 +74,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 async function inspectFile(args: CliArgs, io: CliIo): Promise<number> {
   if (args.output !== undefined) throw new UsageError('inspect writes no file: leave out -o, or convert without inspect');
   const { path: inputPath, bytes, input } = readInputFile(args.inputs[0] ?? '', args);
-  const settings = resolveSettings(args, inputPath);
+  const read = new FilesRead();
+  read.note(inputPath, 'the input file');
+  const settings = resolveSettings(args, inputPath, read);
   const analysis = inspectInput(input, { windows: settings.windows, ramRegions: settings.ram, writeUnit: writeUnit(args) });
   const failed = args.strict && strictFailures(analysis.findings).length > 0;
   const exitCode = failed ? EXIT.strict : EXIT.ok;
-  await writeMapFiles(args, inputPath, analysis);
+  await writeMapFiles(args, inputPath, analysis, read);
   if (args.json) {
     const run = { inputs: [{ path: inputPath, size: bytes.length, analysis }], image: analysis.selection.image, transforms: [], notes: [] };
     io.stdout.write(toJson(reportDocument(header(args, failed, exitCode), run, [])));
@@ -92,9 +94,9 @@ async function inspectFile(args: CliArgs, io: CliIo): Promise<number> {
  * inspect --html / --svg: the report and the memory map, with the fill the transform options
  * given (--pad-window, --fill-gaps, --align) would add.
  */
-async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysis): Promise<void> {
+async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysis, read: FilesRead): Promise<void> {
   if (args.html === undefined && args.svg === undefined) return;
-  for (const path of [args.html, args.svg]) if (path !== undefined) checkOutputPath(inputPath, path);
+  for (const path of [args.html, args.svg]) if (path !== undefined) checkOutputPath(path, read);
   const { image, transforms } = applyTransforms(analysis.selection.image, analysis.windows, {
     fill: optional(args.fill, (t) => parseNumber(t, '--fill')),
     padWindows: args.padWindow,
@@ -102,8 +104,12 @@ async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysi
     align: writeUnit(args),
   });
   const run = { inputs: [{ path: inputPath, analysis }], image, transforms };
-  if (args.svg !== undefined) await writeOutput(args.svg, [new TextEncoder().encode(memoryMapSvg(buildMemoryMap(run)) + '\n')]);
-  if (args.html !== undefined) await writeOutput(args.html, [new TextEncoder().encode(reportHtml(run))]);
+  const files = [
+    ...(args.svg === undefined ? [] : [{ path: args.svg, text: memoryMapSvg(buildMemoryMap(run)) + '\n' }]),
+    ...(args.html === undefined ? [] : [{ path: args.html, text: reportHtml(run) }]),
+  ];
+  const staged = await systemErrorsNamed(() => stageOutputs(files.map((f) => ({ path: f.path, chunks: [new TextEncoder().encode(f.text)] }))));
+  await systemErrorsNamed(() => staged.commit());
 }
 
 async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
