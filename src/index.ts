@@ -2,14 +2,14 @@
  * flashcut's library API: an I/O-free core. Bytes of an ELF, Intel HEX, S-record or BIN in,
  * a sparse flash image and a report of what was kept and dropped, and output file bytes out.
  */
-export { convert, planConversion, resolveWindows, splitByWindow, writePlan } from './convert.js';
-export type { ConversionPlan, ConvertOptions } from './convert.js';
-export { parseElf } from './elf/parse.js';
+export { convert, planConversion, windowsForInput, splitByWindow, writePlan } from './pipeline/convert.js';
+export type { ConversionPlan, ConvertOptions } from './pipeline/convert.js';
+export { parseElf } from './read/elf/parse.js';
 export { CORTEX_M_SRAM_REGION, findIssues, ramRegionsFor } from './findings/index.js';
-export type { Finding, FindingCode, FindingOptions, MemoryRegion, Severity } from './findings/index.js';
-export { analyse, inspectInput, sectionPlacements } from './inspect.js';
-export type { Analysis, InspectOptions, SectionPlacement } from './inspect.js';
-export type { Elf32Header, Elf32ProgramHeader, Elf32SectionHeader, ElfFile, LoadSegment, Section } from './elf/types.js';
+export type { Finding, FindingCode, FindingOptions, RamRegion, Severity } from './findings/index.js';
+export { analyse, inspectInput, sectionPlacements } from './pipeline/inspect.js';
+export type { Analysis, InspectOptions, SectionPlacement } from './pipeline/inspect.js';
+export type { Elf32Header, Elf32ProgramHeader, Elf32SectionHeader, ElfFile, LoadSegment, Section } from './read/elf/types.js';
 export {
   FlashcutError,
   FormatError,
@@ -20,21 +20,21 @@ export {
   UsageError,
   type ErrorCode,
 } from './errors.js';
-export { DEFAULT_MAX_GAP, rawBinary } from './formats/bin.js';
-export { collectBytes, type LineEnding, type OutputFormat, type SrecType, type WriteOptions } from './formats/format.js';
-export { dfuse } from './formats/dfuse.js';
-export { intelHex } from './formats/hex.js';
-export { formatByName, formatForPath, outputFormats } from './formats/registry.js';
-export { DEFAULT_SREC_HEADER, motorolaSrec } from './formats/srec.js';
-export { uf2 } from './formats/uf2.js';
-export { UF2_FAMILIES, uf2FamilyId } from './formats/uf2-families.js';
-export { INPUT_FORMAT_TITLES, type ElfInput, type FirmwareInput, type ImageInput, type InputFormatName } from './inputs/input.js';
-export { detectInputFormat, parseInputSpec, readInput, type ReadInputOptions } from './inputs/read.js';
+export { DEFAULT_MAX_GAP, rawBinary } from './write/bin.js';
+export { collectBytes, type LineEnding, type OutputFormat, type SrecType, type WriteOptions } from './write/format.js';
+export { dfuse } from './write/dfuse.js';
+export { intelHex } from './write/hex.js';
+export { formatByName, formatForPath, outputFormats } from './write/registry.js';
+export { DEFAULT_SREC_HEADER, motorolaSrec } from './write/srec.js';
+export { uf2 } from './write/uf2.js';
+export { UF2_FAMILIES, uf2FamilyId } from './write/uf2-families.js';
+export { INPUT_FORMAT_TITLES, type ElfInput, type FirmwareInput, type ImageInput, type InputFormatName } from './read/input.js';
+export { detectInputFormat, parseInputSpec, readInput, type ReadInputOptions } from './read/read-input.js';
 export { MemoryImage, type ImageChunk } from './image/memory-image.js';
-export { selectFlashBytes, selectPieces, type DropReason, type DroppedRange, type SegmentRange, type Selection } from './image/select.js';
+export { selectFlashBytes, selectPieces, type DropReason, type DroppedRange, type SegmentRange, type Selection } from './select/select.js';
 export type { Span } from './image/spans.js';
-export { CORTEX_M_CODE_REGION, parseRegion, WHOLE_ADDRESS_SPACE, type FlashWindow } from './image/windows.js';
-export { parseLinkerScript, type IncludeReader, type LinkerScript, type LinkerScriptOptions, type MemoryRegion as LinkerScriptRegion } from './windows/ld-script.js';
+export { CORTEX_M_CODE_REGION, parseRegion, WHOLE_ADDRESS_SPACE, type FlashWindow } from './windows/window.js';
+export { parseLinkerScript, type IncludeReader, type LinkerScript, type LinkerScriptOptions, type LinkerScriptRegion } from './windows/ld-script.js';
 export { flashWindowsOf, isWritableRegion, type LdWindows } from './windows/ld-windows.js';
 export {
   assertWritable,
@@ -45,11 +45,11 @@ export {
   type SectorRun,
   type SectorSpan,
 } from './windows/dfuse-layout.js';
-export { validateConfig, type ProjectConfig } from './project-config.js';
+export { validateConfig, type ProjectConfig } from './config/project-config.js';
 export { checksumAlgorithms, checksumByName, crc32Stm32, sum32, type ChecksumAlgorithm } from './checksums/checksum.js';
 export { crc32 } from './checksums/crc32.js';
-export { findSymbol, type ElfSymbol } from './elf/symbols.js';
-export { alignToWriteUnit, fillGapsInWindows, padWindows, type Filled } from './image/fill.js';
-export { insertChecksum, parseChecksumSpec, type ChecksumRequest, type ChecksumSpec, type InsertedChecksum } from './image/insert-checksum.js';
-export { mergeImages, OVERLAP_POLICIES, type OverlapPolicy } from './image/merge.js';
-export { applyTransforms, type TransformOptions, type TransformRecord } from './image/transforms.js';
+export { findSymbol, type ElfSymbol } from './read/elf/symbols.js';
+export { alignToWriteUnit, fillGapsInWindows, padWindows, type Filled } from './transform/fill.js';
+export { insertChecksum, parseChecksumSpec, type ChecksumRequest, type ChecksumSpec, type InsertedChecksum } from './transform/insert-checksum.js';
+export { mergeImages, OVERLAP_POLICIES, type OverlapPolicy } from './select/merge.js';
+export { applyTransforms, type TransformOptions, type TransformRecord } from './transform/transforms.js';

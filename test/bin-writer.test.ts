@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LayoutError, OutputLimitError, UsageError } from '../src/errors.js';
-import { rawBinary } from '../src/formats/bin.js';
-import { collectBytes, type WriteOptions } from '../src/formats/format.js';
+import { rawBinary } from '../src/write/bin.js';
+import { collectBytes, type WriteOptions } from '../src/write/format.js';
 import { MemoryImage } from '../src/image/memory-image.js';
 import { pattern } from './helpers/elf-builder.js';
 

@@ -157,7 +157,12 @@ describe('--json', () => {
       { origin: 'segment 4', segment: 4, start: 0x2000_003c, end: 0x2000_295e, size: 10_530, sections: ['.bss', '._user_heap_stack', '.ram_code'], reason: 'outside-windows' },
     ]);
     expect((report.findings as { code: string }[]).map((f) => f.code)).toEqual(['ram-section-without-at', 'load-outside-windows']);
-    expect(report.ramRegions).toEqual([{ name: 'SRAM', start: 0x2000_0000, end: 0x4000_0000, source: 'default for ARM: the Cortex-M SRAM region' }]);
+    const source = 'default for ARM: the ARMv7-M/ARMv8-M memory map';
+    expect(report.ramRegions).toEqual([
+      { name: 'SRAM', start: 0x2000_0000, end: 0x4000_0000, source },
+      { name: 'External RAM', start: 0x6000_0000, end: 0xa000_0000, source },
+    ]);
+    expect(report.vectorTables).toEqual([{ address: 0x0800_0000, sp: 0x2002_0000, reset: 0x0800_0043, source: 'section .isr_vector' }]);
   });
 
   it('reports a strict failure with no outputs', async () => {

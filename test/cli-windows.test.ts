@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { formatNames } from '../src/formats/registry.js';
+import { formatNames } from '../src/write/registry.js';
 import { decodeDfuse } from './helpers/dfuse-decode.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 import { runCli } from './helpers/run-cli.js';

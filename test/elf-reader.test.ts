@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseElf } from '../src/elf/parse.js';
+import { parseElf } from '../src/read/elf/parse.js';
 import { FormatError, UnsupportedError } from '../src/errors.js';
 import { buildElf, EM_ARM, patched, SHF_ALLOC, SHF_WRITE, SHT_NOBITS } from './helpers/elf-builder.js';
 

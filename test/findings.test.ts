@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseElf } from '../src/elf/parse.js';
-import { findIssues, type FindingOptions, type MemoryRegion } from '../src/findings/index.js';
-import { selectFlashBytes } from '../src/image/select.js';
-import { parseRegion, type FlashWindow } from '../src/image/windows.js';
+import { parseElf } from '../src/read/elf/parse.js';
+import { findIssues, type FindingOptions, type RamRegion } from '../src/findings/index.js';
+import { selectFlashBytes } from '../src/select/select.js';
+import { parseRegion, type FlashWindow } from '../src/windows/window.js';
 import { buildElf, EM_RISCV, pattern, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, type ElfSpec, type SegmentSpec } from './helpers/elf-builder.js';
 
 const FLASH = parseRegion('FLASH=0x08000000:64K');
@@ -96,7 +96,7 @@ describe.each([true, false])('findings (little-endian: %s)', (littleEndian) => {
 
   it('ram-section-without-at uses the RAM regions it is given', () => {
     const elf = elfOf({ littleEndian, dataLma: 0x2000_0000 });
-    const elsewhere: MemoryRegion[] = [{ name: 'RAM2', start: 0x1000_0000, end: 0x1001_0000, source: 'test' }];
+    const elsewhere: RamRegion[] = [{ name: 'RAM2', start: 0x1000_0000, end: 0x1001_0000, source: 'test' }];
     expect(codes(elf, [FLASH, RAM_WINDOW], { ramRegions: elsewhere })).not.toContain('ram-section-without-at');
   });
 
@@ -147,7 +147,7 @@ describe.each([true, false])('findings (little-endian: %s)', (littleEndian) => {
   it('initial-sp-not-in-ram: a stack pointer outside RAM; the end of RAM is fine', () => {
     const found = findingsOf(elfOf({ littleEndian, sp: 0x1000_0000 }));
     expect(found.map((f) => f.code)).toEqual(['initial-sp-not-in-ram']);
-    expect(found[0]?.message).toMatch(/0x10000000, which is not in RAM \(SRAM 0x20000000-0x3FFFFFFF\)/);
+    expect(found[0]?.message).toMatch(/is 0x10000000, in the Code region \(0x00000000-0x1FFFFFFF\) and not in RAM \(SRAM 0x20000000-0x3FFFFFFF, External RAM 0x60000000-0x9FFFFFFF/);
     expect(codes(elfOf({ littleEndian, sp: 0x4000_0000 }))).toEqual([]);
     expect(codes(elfOf({ littleEndian, sp: 0x2000_0000 }))).toEqual(['initial-sp-not-in-ram']);
   });

@@ -1,7 +1,7 @@
 /** Bugs the proofs (differential layouts, fuzzing) found in the core, one regression test each. */
 import { describe, expect, it } from 'vitest';
-import { convert, type ConversionPlan } from '../src/convert.js';
-import type { ElfFile } from '../src/elf/types.js';
+import { convert, type ConversionPlan } from '../src/pipeline/convert.js';
+import type { ElfFile } from '../src/read/elf/types.js';
 import { FormatError, LayoutError } from '../src/errors.js';
 import { manySectionsInOneSegment, manySegments, overlappingSegments } from './fuzz/big-inputs.js';
 import { buildElf, SHF_ALLOC } from './helpers/elf-builder.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { convert } from '../src/convert.js';
+import { convert } from '../src/pipeline/convert.js';
 import { FlashcutError } from '../src/errors.js';
-import { intelHex } from '../src/formats/hex.js';
-import { motorolaSrec } from '../src/formats/srec.js';
-import { readInput } from '../src/inputs/read.js';
+import { intelHex } from '../src/write/hex.js';
+import { motorolaSrec } from '../src/write/srec.js';
+import { readInput } from '../src/read/read-input.js';
 import { imageOf } from './helpers/images.js';
 import { seededRandom } from './helpers/random.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
-import { collectBytes } from '../src/formats/format.js';
-import { intelHex } from '../src/formats/hex.js';
+import { collectBytes } from '../src/write/format.js';
+import { intelHex } from '../src/write/hex.js';
 import { MemoryImage } from '../src/image/memory-image.js';
 import { pattern } from './helpers/elf-builder.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';

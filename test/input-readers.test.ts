@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError, LayoutError, UsageError } from '../src/errors.js';
 import { MemoryImage } from '../src/image/memory-image.js';
-import { readIntelHex } from '../src/inputs/hex.js';
-import type { ImageInput } from '../src/inputs/input.js';
-import { detectInputFormat, parseInputSpec, readInput } from '../src/inputs/read.js';
-import { readSrec } from '../src/inputs/srec.js';
+import { readIntelHex } from '../src/read/hex.js';
+import type { ImageInput } from '../src/read/input.js';
+import { detectInputFormat, parseInputSpec, readInput } from '../src/read/read-input.js';
+import { readSrec } from '../src/read/srec.js';
 import { buildElf } from './helpers/elf-builder.js';
 
 const bytes = (lines: readonly string[], eol = '\r\n') => new TextEncoder().encode(lines.join(eol) + eol);

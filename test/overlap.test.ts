@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryImage } from '../src/image/memory-image.js';
-import { mergeImages } from '../src/image/merge.js';
+import { mergeImages } from '../src/select/merge.js';
 import { checkOverlap, CONTAINERS, type Piece } from './helpers/overlap-cases.js';
 import { Random } from './helpers/random.js';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { convert } from '../src/convert.js';
+import { convert } from '../src/pipeline/convert.js';
 import { describeWithTools } from './helpers/tools.js';
 import { withRunAddressesAsLoadAddresses } from './helpers/wrong-elf.js';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseElf } from '../src/elf/parse.js';
+import { parseElf } from '../src/read/elf/parse.js';
 import { LayoutError } from '../src/errors.js';
 import { MemoryImage } from '../src/image/memory-image.js';
-import { selectFlashBytes } from '../src/image/select.js';
-import { parseRegion, type FlashWindow } from '../src/image/windows.js';
+import { selectFlashBytes } from '../src/select/select.js';
+import { parseRegion, type FlashWindow } from '../src/windows/window.js';
 import { buildElf, pattern, SHF_ALLOC, SHF_WRITE, SHT_NOBITS, type ElfSpec } from './helpers/elf-builder.js';
 
 const FLASH = parseRegion('FLASH=0x08000000:0xFF00');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
-import { collectBytes, type WriteOptions } from '../src/formats/format.js';
-import { motorolaSrec } from '../src/formats/srec.js';
+import { collectBytes, type WriteOptions } from '../src/write/format.js';
+import { motorolaSrec } from '../src/write/srec.js';
 import type { MemoryImage } from '../src/image/memory-image.js';
 import { imageOf, imageToMap, text } from './helpers/images.js';
 import { decodeSrec } from './helpers/srec-decode.js';

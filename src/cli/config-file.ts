@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { FormatError } from '../errors.js';
-import { validateConfig, type ProjectConfig } from '../project-config.js';
+import { validateConfig, type ProjectConfig } from '../config/project-config.js';
 import { displayPath } from './paths.js';
 
 /** A configuration and where it was found. */

@@ -1,8 +1,8 @@
-import { machineName, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../elf/constants.js';
-import type { ElfFile } from '../elf/types.js';
+import { machineName, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../read/elf/constants.js';
+import type { ElfFile } from '../read/elf/types.js';
 import type { Finding } from '../findings/index.js';
-import { INPUT_FORMAT_TITLES, type FirmwareInput } from '../inputs/input.js';
-import { sectionPlacements, type Analysis, type SectionPlacement } from '../inspect.js';
+import { INPUT_FORMAT_TITLES, type FirmwareInput } from '../read/input.js';
+import { sectionPlacements, type Analysis, type SectionPlacement } from '../pipeline/inspect.js';
 import { count, hex, hex32, rangeText } from '../numbers.js';
 import { painter, percent, table, TEXT_WIDTH, usageBar, wrap, type Paint } from './text.js';
 
@@ -42,6 +42,14 @@ export function inspectLines(input: string, analysis: Analysis, paint: Paint = p
   );
   if (ram.length > 0) {
     lines.push('', paint('bold', 'RAM regions (for the checks)'), ...indent(table(ram.map((r) => [r.name, rangeText(r.start, r.end)]))), ...sourceLines(ram));
+  }
+  if (analysis.vectorTables.length > 0) {
+    lines.push(
+      '',
+      paint('bold', 'Vector table (for the Cortex-M checks)'),
+      ...indent(table(analysis.vectorTables.map((t) => [hex32(t.address), `SP ${hex32(t.sp)}`, `reset ${hex32(t.reset)}`]))),
+      ...sourceLines(analysis.vectorTables),
+    );
   }
   if (selection.dropped.length > 0) {
     const rows = table(
@@ -115,11 +123,13 @@ export function findingLines(findings: readonly Finding[], paint: Paint, detail:
     const head = wrap(`${f.code}: ${detail === 'full' ? f.message : f.summary}`, TEXT_WIDTH, `  ${label} `);
     const first = head[0] ?? '';
     // Colour after wrapping, so escape codes never count towards the width.
-    lines.push(first.replace(label, paint(f.severity === 'error' ? 'red' : 'yellow', label)), ...head.slice(1));
+    lines.push(first.replace(label, paint(SEVERITY_COLOURS[f.severity], label)), ...head.slice(1));
     lines.push(...wrap(f.fix, TEXT_WIDTH, `${' '.repeat(11)}fix: `, ' '.repeat(16)));
   }
   return lines;
 }
+
+const SEVERITY_COLOURS = { error: 'red', warning: 'yellow', info: 'bold' } as const;
 
 function verdict(p: SectionPlacement): string {
   if (p.section.size === 0) return 'empty';

@@ -1,7 +1,7 @@
-import { machineName, PT_LOAD, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../elf/constants.js';
+import { machineName, PT_LOAD, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../read/elf/constants.js';
 import type { MemoryImage } from '../image/memory-image.js';
-import type { TransformRecord } from '../image/transforms.js';
-import { sectionPlacements, type Analysis } from '../inspect.js';
+import type { TransformRecord } from '../transform/transforms.js';
+import { sectionPlacements, type Analysis } from '../pipeline/inspect.js';
 
 /** One input of a run, as the reports show it. */
 export interface ReportedInput {
@@ -84,6 +84,7 @@ export function reportDocument(header: ReportHeader, run: RunReport, outputs: re
       source: w.source,
     })),
     ramRegions: analysis.ram.map((r) => ({ name: r.name, start: r.start, end: r.end, source: r.source })),
+    vectorTables: analysis.vectorTables.map((t) => ({ address: t.address, sp: t.sp, reset: t.reset, source: t.source })),
     segments: (elf?.programHeaders ?? []).map((p, index) => ({
       index,
       type: segmentTypeName(p.p_type),

@@ -2,16 +2,17 @@ import { createHash, type Hash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { extname, resolve } from 'node:path';
-import { planConversion, splitByWindow, writePlan } from '../convert.js';
+import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
 import { FlashcutError, FormatError, IoError, UsageError } from '../errors.js';
-import type { OutputFormat } from '../formats/format.js';
-import { formatByName, formatForPath, outputFormats } from '../formats/registry.js';
-import { uf2FamilyId } from '../formats/uf2-families.js';
-import { analyse, inspectInput } from '../inspect.js';
-import { parseInputSpec, readInput } from '../inputs/read.js';
-import type { FlashWindow } from '../image/windows.js';
-import type { FirmwareInput } from '../inputs/input.js';
-import { parseChecksumSpec } from '../image/insert-checksum.js';
+import type { OutputFormat } from '../write/format.js';
+import { formatByName, formatForPath, outputFormats } from '../write/registry.js';
+import { uf2FamilyId } from '../write/uf2-families.js';
+import { strictFailures } from '../findings/index.js';
+import { analyse, inspectInput } from '../pipeline/inspect.js';
+import { parseInputSpec, readInput } from '../read/read-input.js';
+import type { FlashWindow } from '../windows/window.js';
+import type { FirmwareInput } from '../read/input.js';
+import { parseChecksumSpec } from '../transform/insert-checksum.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { findingLines, inspectLines } from './inspect-view.js';
@@ -71,7 +72,7 @@ function inspectFile(args: CliArgs, io: CliIo): number {
   const { path: inputPath, bytes, input } = readInputFile(args.inputs[0] ?? '', args);
   const settings = resolveSettings(args, inputPath);
   const analysis = inspectInput(input, { windows: settings.windows, ramRegions: settings.ram, writeUnit: writeUnit(args) });
-  const failed = args.strict && analysis.findings.length > 0;
+  const failed = args.strict && strictFailures(analysis.findings).length > 0;
   const exitCode = failed ? EXIT.strict : EXIT.ok;
   if (args.json) {
     const run = { inputs: [{ path: inputPath, size: bytes.length, analysis }], image: analysis.selection.image, transforms: [], notes: [] };
@@ -144,7 +145,7 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
     analysis: analyse(input, selection, { ramRegions: settings.ram }),
   }));
   const run = { inputs, image: plan.image, transforms: plan.transforms, notes };
-  const findings = inputs.flatMap((i) => i.analysis.findings);
+  const findings = strictFailures(inputs.flatMap((i) => i.analysis.findings));
   const report = (status: 'ok' | 'strict', outputs: readonly (WrittenOutput & OutputRecord)[]): void => {
     const exitCode = status === 'strict' ? EXIT.strict : EXIT.ok;
     if (args.json) {
@@ -156,7 +157,7 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
       io.stderr.write(findingLines(findings, painter(io.colour?.stderr ?? false), 'short').join('\n') + '\n');
     }
   };
-  // --strict: every finding fails the run before a byte is written (dropped padding makes no finding).
+  // --strict: every error or warning fails the run before a byte is written (dropped padding makes no finding).
   if (args.strict && findings.length > 0) {
     report('strict', []);
     if (!args.json) io.stderr.write(`flashcut: --strict: ${findings.length} finding(s); nothing written\n`);

@@ -1,8 +1,8 @@
 import yargs from 'yargs';
 import { UsageError } from '../errors.js';
-import type { SrecType } from '../formats/format.js';
-import { formatNames } from '../formats/registry.js';
-import type { InputFormatName } from '../inputs/input.js';
+import type { SrecType } from '../write/format.js';
+import { formatNames } from '../write/registry.js';
+import type { InputFormatName } from '../read/input.js';
 
 /** The command line after yargs, before any value is interpreted. */
 export interface CliArgs {

@@ -1,5 +1,5 @@
 import type { MemoryImage } from '../image/memory-image.js';
-import type { TransformRecord } from '../image/transforms.js';
+import type { TransformRecord } from '../transform/transforms.js';
 import { count, hex32, rangeText } from '../numbers.js';
 import { sectorNumbers, touchedSectors, type DfuseLayout } from '../windows/dfuse-layout.js';
 import { describeInput, DROP_WORDS, findingLines } from './inspect-view.js';

@@ -1,7 +1,7 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { parseRegion, type FlashWindow } from '../image/windows.js';
-import type { ProjectConfig } from '../project-config.js';
+import { parseRegion, type FlashWindow } from '../windows/window.js';
+import type { ProjectConfig } from '../config/project-config.js';
 import { dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
 import { flashWindowsOf } from '../windows/ld-windows.js';
 import { findConfig, readConfig, type FoundConfig } from './config-file.js';
@@ -46,7 +46,7 @@ export function resolveSettings(args: CliArgs, input: string): Settings {
     return value;
   };
 
-  const windows = resolveWindows(args, found, fromConfig, overridden);
+  const windows = chooseWindowSource(args, found, fromConfig, overridden);
   const outputs = pick(args.output === undefined ? undefined : [args.output], 'output', config.output?.map((o) => configPath(found, o.replace(/\{name\}/g, inputName(input)))));
   // A configured format belongs to the configured outputs: an output named on the command line
   // takes its format from --format or its own extension.
@@ -61,14 +61,14 @@ export function resolveSettings(args: CliArgs, input: string): Settings {
   return { outputs, format, fill, windows: windows.windows, dfuse: windows.dfuse, ram: windows.ram, notes: [...notes, ...windows.notes] };
 }
 
-interface ResolvedWindows {
+interface ChosenWindowSource {
   readonly windows: readonly FlashWindow[] | undefined;
   readonly dfuse: DfuseLayout | undefined;
   readonly ram?: readonly FlashWindow[] | undefined;
   readonly notes: readonly string[];
 }
 
-function resolveWindows(args: CliArgs, found: FoundConfig | undefined, fromConfig: string[], overridden: string[]): ResolvedWindows {
+function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromConfig: string[], overridden: string[]): ChosenWindowSource {
   const config = found?.config ?? {};
   const cliSources = [args.region.length > 0 && '--region', args.ld !== undefined && '--ld', args.dfuseLayout !== undefined && '--dfuse-layout'].filter(
     (s): s is string => s !== false,
@@ -95,12 +95,12 @@ function resolveWindows(args: CliArgs, found: FoundConfig | undefined, fromConfi
   return ldWindows(script, `ld ${script} (${found.label})`, searchPaths, ldRegions);
 }
 
-function ldWindows(path: string, label: string, searchPaths: readonly string[], names: readonly string[] | undefined): ResolvedWindows {
+function ldWindows(path: string, label: string, searchPaths: readonly string[], names: readonly string[] | undefined): ChosenWindowSource {
   const { windows, skipped, ram } = flashWindowsOf(readLinkerScript(path, searchPaths), label, names);
   return { windows, dfuse: undefined, ram, notes: skipped.map((line) => `left out ${line}`) };
 }
 
-function dfuse(text: string, label: string): ResolvedWindows {
+function dfuse(text: string, label: string): ChosenWindowSource {
   const layout = parseDfuseLayout(text, label);
   return { windows: dfuseWindows(layout, label), dfuse: layout, notes: [] };
 }

@@ -1,6 +1,6 @@
-import type { ElfFile, LoadSegment, Section } from '../elf/types.js';
-import type { Selection } from '../image/select.js';
-import type { MemoryRegion } from './types.js';
+import type { ElfFile, LoadSegment, Section } from '../read/elf/types.js';
+import type { Selection } from '../select/select.js';
+import type { RamRegion } from './types.js';
 
 /** What every check looks at. */
 export interface CheckContext {
@@ -9,7 +9,7 @@ export interface CheckContext {
   readonly segments: ReadonlyMap<number, LoadSegment>;
   readonly selection: Selection;
   /** RAM regions; empty when unknown (the RAM checks are skipped). */
-  readonly ram: readonly MemoryRegion[];
+  readonly ram: readonly RamRegion[];
   /** Flash write unit in bytes, when the user gave one. */
   readonly writeUnit: number | undefined;
 }

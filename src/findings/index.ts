@@ -1,23 +1,28 @@
-import { isCortexM } from '../elf/arm-attributes.js';
-import type { ElfFile } from '../elf/types.js';
-import type { Selection } from '../image/select.js';
+import { isCortexM } from '../read/elf/arm-attributes.js';
+import type { ElfFile } from '../read/elf/types.js';
+import type { Selection } from '../select/select.js';
 import type { CheckContext } from './context.js';
 import { cortexMVectors } from './cortex-m.js';
 import { headersInSegment, loadOutsideWindows, ramSectionWithoutAt, segmentOverlap, straddlesWindowEdge, unalignedLoadAddress } from './layout.js';
 import { ramRegionsFor } from './regions.js';
-import type { Finding, MemoryRegion } from './types.js';
+import type { Finding, RamRegion } from './types.js';
 import { count, rangeText } from '../numbers.js';
 
 export interface FindingOptions {
-  /** RAM regions (a linker script's `w` regions); default: the Cortex-M SRAM region for an ARM ELF. */
-  readonly ramRegions?: readonly MemoryRegion[] | undefined;
+  /** RAM regions (a linker script's `w` regions); default: the SRAM and External RAM regions of the Cortex-M memory map for a Cortex-M ELF. */
+  readonly ramRegions?: readonly RamRegion[] | undefined;
   /** Flash write unit in bytes (`--align`); kept runs must start and end on a multiple of it. */
   readonly writeUnit?: number | undefined;
   /** Run the Cortex-M vector table checks; default: for an ARM ELF whose build attributes do not name another profile. */
   readonly cortexM?: boolean | undefined;
 }
 
-const SEVERITY_ORDER = { error: 0, warning: 1 } as const;
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/** The findings `--strict` fails on: errors and warnings (an info finding says what was not checked). */
+export function strictFailures(findings: readonly Finding[]): Finding[] {
+  return findings.filter((f) => f.severity !== 'info');
+}
 
 /**
  * Everything flashcut finds worth telling about an ELF and what a conversion to `selection`'s
@@ -67,5 +72,7 @@ export function findImageIssues(selection: Selection, options: FindingOptions = 
   return [...outside, ...unalignedLoadAddress({ selection, writeUnit: options.writeUnit })];
 }
 
-export { CORTEX_M_SRAM_REGION, ramRegionsFor } from './regions.js';
-export type { Finding, FindingCode, MemoryRegion, Severity } from './types.js';
+export { CORTEX_M_EXTERNAL_RAM_REGION, CORTEX_M_SRAM_REGION, ramRegionsFor, regionAt } from './regions.js';
+export { sectionLoadAddress } from './context.js';
+export { findVectorTables, type VectorTable, type VectorTableSearch } from './vector-table.js';
+export type { Finding, FindingCode, RamRegion, Severity } from './types.js';

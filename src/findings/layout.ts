@@ -1,10 +1,10 @@
-import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, SHT_NOBITS } from '../elf/constants.js';
-import type { LoadSegment } from '../elf/types.js';
-import type { DroppedRange } from '../image/select.js';
+import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, SHT_NOBITS } from '../read/elf/constants.js';
+import type { LoadSegment } from '../read/elf/types.js';
+import type { DroppedRange } from '../select/select.js';
 import { intersectSpans, mergeSpans, type Span } from '../image/spans.js';
 import { count, hex, hex32, rangeText } from '../numbers.js';
 import { namesText, sectionLabel, sectionLoadAddress, type CheckContext } from './context.js';
-import { CORTEX_M_SRAM_REGION, regionAt } from './regions.js';
+import { CORTEX_M_SRAM_REGION, ramAt, regionAt } from './regions.js';
 import type { Finding } from './types.js';
 
 /** Segments whose file bytes load outside every flash window: what a flash-only programmer refuses. */
@@ -53,7 +53,7 @@ export function ramSectionWithoutAt(ctx: CheckContext): Finding[] {
   for (const segment of ctx.elf.loadSegments) {
     for (const section of segment.sections) {
       if (!section.hasContents || sectionLoadAddress(segment, section) !== section.vma) continue;
-      const ram = regionAt(ctx.ram, section.vma);
+      const ram = ramAt(ctx.ram, ctx.selection.windows, section.vma);
       if (!ram) continue;
       const name = sectionLabel(section);
       found.push({

@@ -16,14 +16,19 @@ export type FindingCode =
   | 'initial-sp-not-in-ram'
   | 'reset-vector-not-in-flash'
   | 'reset-vector-no-thumb-bit'
-  | 'entry-outside-flash';
+  | 'entry-outside-flash'
+  | 'vector-table-not-found'
+  | 'default-window-spans-areas'
+  | 'may-be-ram'
+  | 'image-bytes-in-ram';
 
 /**
  * - `error`: the firmware as programmed will not work (code or data missing, a vector that cannot boot);
- * - `warning`: the ELF is not what a flash-only tool expects, though the image flashcut writes may be fine.
- * `--strict` fails on both.
+ * - `warning`: the ELF is not what a flash-only tool expects, though the image flashcut writes may be fine;
+ * - `info`: something the checks could not decide, said rather than guessed (no vector table found with confidence).
+ * `--strict` fails on errors and warnings.
  */
-export type Severity = 'error' | 'warning';
+export type Severity = 'error' | 'warning' | 'info';
 
 export interface Finding {
   readonly code: FindingCode;
@@ -43,7 +48,7 @@ export interface Finding {
 }
 
 /** A named address range [start, end), such as a RAM region of a linker script's MEMORY block. */
-export interface MemoryRegion {
+export interface RamRegion {
   readonly name: string;
   readonly start: number;
   /** One past the last address. */

@@ -8,9 +8,8 @@
  */
 
 import { LayoutError, UsageError } from '../errors.js';
-import type { SegmentRange } from '../image/select.js';
 import type { Span } from '../image/spans.js';
-import type { FlashWindow } from '../image/windows.js';
+import type { FlashWindow } from './window.js';
 import { ADDRESS_SPACE_END, count, hex32, rangeText } from '../numbers.js';
 
 /** `count` equal sectors from `start`; sector numbers count from 0 across the whole layout. */
@@ -157,12 +156,17 @@ export function touchedSectors(layout: DfuseLayout, spans: readonly Span[]): Sec
   return merged;
 }
 
+/** A range of kept bytes [start, end) and the sections it holds (a selection's `kept`). */
+export interface KeptRange extends Span {
+  readonly sections: readonly string[];
+}
+
 /**
  * Refuses bytes that would land in a sector the layout does not mark writable: the device
  * would reject the download part-way. `ranges` are the ranges the selection left out.
  * Throws LayoutError naming the first such range, its sections and the sector.
  */
-export function assertWritable(layout: DfuseLayout, ranges: readonly SegmentRange[]): void {
+export function assertWritable<R extends KeptRange>(layout: DfuseLayout, ranges: readonly R[]): void {
   for (const run of layout.runs) {
     if (run.writable) continue;
     for (const range of ranges) {

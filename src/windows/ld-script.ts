@@ -14,7 +14,7 @@ import { FlashcutError } from '../errors.js';
 import { describeToken, LdLexer, type Token } from './ld-lexer.js';
 
 /** A region of a MEMORY command. */
-export interface MemoryRegion {
+export interface LinkerScriptRegion {
   readonly name: string;
   /** The attribute letters as written (`rx`, `xrw`, `!w`), or undefined when the region has none. */
   readonly attributes: string | undefined;
@@ -25,7 +25,7 @@ export interface MemoryRegion {
 }
 
 export interface LinkerScript {
-  readonly regions: readonly MemoryRegion[];
+  readonly regions: readonly LinkerScriptRegion[];
   /** REGION_ALIAS names and the regions they stand for. */
   readonly aliases: ReadonlyMap<string, string>;
   /** Symbols assigned outside SECTIONS whose value is known without linking. */
@@ -129,7 +129,7 @@ class ScriptParser {
   constructor(private readonly include: IncludeReader | undefined) {}
 
   /** The regions with their values, now that every symbol has its final value. */
-  finish(): MemoryRegion[] {
+  finish(): LinkerScriptRegion[] {
     // Values computed for assignments along the way saw other regions than ld's ordered pass does.
     this.generation++;
     return this.regions.map((r, index) => {

@@ -4,9 +4,9 @@
  */
 
 import { UsageError } from '../errors.js';
-import type { FlashWindow } from '../image/windows.js';
+import type { FlashWindow } from './window.js';
 import { ADDRESS_SPACE_END } from '../numbers.js';
-import type { LinkerScript, MemoryRegion } from './ld-script.js';
+import type { LinkerScript, LinkerScriptRegion } from './ld-script.js';
 
 /** The windows taken from a script, and a line for each region left out, saying why. */
 export interface LdWindows {
@@ -20,7 +20,7 @@ export interface LdWindows {
  * Whether a region admits writable sections: `w` among its attributes, not after a `!`
  * (ld's lang_set_flags: `!` inverts the letters that follow it).
  */
-export function isWritableRegion(region: MemoryRegion): boolean {
+export function isWritableRegion(region: LinkerScriptRegion): boolean {
   let inverted = false;
   for (const letter of region.attributes ?? '') {
     if (letter === '!') inverted = !inverted;
@@ -36,7 +36,7 @@ export function isWritableRegion(region: MemoryRegion): boolean {
  * name, a region that does not fit the 32-bit address space, or when no region is taken.
  */
 export function flashWindowsOf(script: LinkerScript, label: string, names?: readonly string[]): LdWindows {
-  const describe = (r: MemoryRegion) => (r.attributes === undefined ? r.name : `${r.name} (${r.attributes})`);
+  const describe = (r: LinkerScriptRegion) => (r.attributes === undefined ? r.name : `${r.name} (${r.attributes})`);
   const ram = script.regions
     .filter((r) => isWritableRegion(r) && r.length > 0n && r.origin + r.length <= BigInt(ADDRESS_SPACE_END))
     .map((r) => toWindow(r, `${label}: ${describe(r)}, writable`));
@@ -64,7 +64,7 @@ export function flashWindowsOf(script: LinkerScript, label: string, names?: read
   return { windows, skipped, ram };
 }
 
-function toWindow(region: MemoryRegion, source: string): FlashWindow {
+function toWindow(region: LinkerScriptRegion, source: string): FlashWindow {
   const end = region.origin + region.length;
   if (end > BigInt(ADDRESS_SPACE_END) || region.length === 0n) {
     const extent = region.length === 0n ? 'is empty' : `(ORIGIN 0x${region.origin.toString(16).toUpperCase()}, LENGTH 0x${region.length.toString(16).toUpperCase()}) does not fit the 32-bit address space`;

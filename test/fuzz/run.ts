@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { fuzz, fuzzInput, type FuzzFailure } from './fuzz.js';
 import { BIG_INPUTS } from './big-inputs.js';
 import { convertEverything, REGRESSIONS_DIR } from './targets.js';
-import { detectInputFormat } from '../../src/inputs/read.js';
+import { detectInputFormat } from '../../src/read/read-input.js';
 import { fuzzText, TEXT_TARGETS } from './text-targets.js';
 
 const { values } = parseArgs({

@@ -4,9 +4,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { planConversion, writePlan } from '../../src/convert.js';
-import { collectBytes } from '../../src/formats/format.js';
-import { analyse } from '../../src/inspect.js';
+import { planConversion, writePlan } from '../../src/pipeline/convert.js';
+import { collectBytes } from '../../src/write/format.js';
+import { analyse } from '../../src/pipeline/inspect.js';
 import { FlashcutError } from '../../src/errors.js';
 import { buildElf, SHF_ALLOC, SHF_WRITE, SHT_NOBITS } from '../helpers/elf-builder.js';
 

@@ -7,6 +7,7 @@
 export const PT_LOAD = 1;
 export const SHT_PROGBITS = 1;
 export const SHT_STRTAB = 3;
+export const SHT_SYMTAB = 2;
 export const SHT_NOBITS = 8;
 export const SHF_WRITE = 1;
 export const SHF_ALLOC = 2;
@@ -42,6 +43,15 @@ export interface SectionSpec {
   readonly size?: number;
   readonly type?: number;
   readonly flags?: number;
+  /** sh_addr (default: the segment's run address plus `offset`), for sections placed apart from their segment's addresses. */
+  readonly address?: number;
+}
+
+/** A defined symbol for the symbol table (.symtab): its value and the index into `sections` it is defined in. */
+export interface SymbolSpec {
+  readonly name: string;
+  readonly value: number;
+  readonly section: number;
 }
 
 export interface ElfSpec {
@@ -55,6 +65,8 @@ export interface ElfSpec {
    * named `.seg0`, `.seg1`, ...; the default), or `none` (a stripped file: no section headers).
    */
   readonly sections?: readonly SectionSpec[] | 'auto' | 'none';
+  /** Symbols: with any, the file gets a .symtab and its .strtab (after the sections, before .shstrtab). */
+  readonly symbols?: readonly SymbolSpec[];
 }
 
 const EHDR = 52;
@@ -94,7 +106,9 @@ export function buildElf(spec: ElfSpec): Uint8Array {
   });
 
   const sections = resolveSections(spec, datas);
-  const names = ['', ...sections.map((s) => s.name), '.shstrtab'];
+  const symbols = spec.symbols ?? [];
+  const extra = symbols.length > 0 ? ['.symtab', '.strtab'] : [];
+  const names = ['', ...sections.map((s) => s.name), ...extra, '.shstrtab'];
   const nameOffsets: number[] = [];
   const strtab: number[] = [];
   for (const n of names) {
@@ -104,8 +118,19 @@ export function buildElf(spec: ElfSpec): Uint8Array {
   }
   const withSections = spec.sections !== 'none';
   const strtabOffset = at;
-  const shoff = withSections ? align(strtabOffset + strtab.length, 4) : 0;
-  const shnum = withSections ? sections.length + 2 : 0;
+  // The symbol table: a null symbol, then one Elf32_Sym each; its names in their own table.
+  const symNames: number[] = [0];
+  const symNameOffsets = symbols.map((sym) => {
+    const offset = symNames.length;
+    for (const c of sym.name) symNames.push(c.charCodeAt(0));
+    symNames.push(0);
+    return offset;
+  });
+  const symtabOffset = align(strtabOffset + strtab.length, 4);
+  const symtabSize = symbols.length > 0 ? (symbols.length + 1) * 16 : 0;
+  const symNamesOffset = symtabOffset + symtabSize;
+  const shoff = withSections ? align(symNamesOffset + (symbols.length > 0 ? symNames.length : 0), 4) : 0;
+  const shnum = withSections ? sections.length + extra.length + 2 : 0;
   const total = withSections ? shoff + shnum * SHDR : at;
 
   const out = new Uint8Array(total);
@@ -150,11 +175,35 @@ export function buildElf(spec: ElfSpec): Uint8Array {
       u32(sh, nameOffsets[k + 1] as number);
       u32(sh + 4, s.type);
       u32(sh + 8, s.flags);
-      u32(sh + 12, (seg.vaddr ?? seg.paddr) + s.offset);
+      u32(sh + 12, s.address ?? (seg.vaddr ?? seg.paddr) + s.offset);
       u32(sh + 16, (dataOffsets[s.segment] as number) + s.offset);
       u32(sh + 20, s.size);
       u32(sh + 32, 1);
     });
+    if (symbols.length > 0) {
+      const symtab = shoff + (sections.length + 1) * SHDR;
+      u32(symtab, nameOffsets[sections.length + 1] as number);
+      u32(symtab + 4, SHT_SYMTAB);
+      u32(symtab + 16, symtabOffset);
+      u32(symtab + 20, symtabSize);
+      u32(symtab + 24, sections.length + 2);
+      u32(symtab + 32, 4);
+      u32(symtab + 36, 16);
+      const symNamesHeader = symtab + SHDR;
+      u32(symNamesHeader, nameOffsets[sections.length + 2] as number);
+      u32(symNamesHeader + 4, SHT_STRTAB);
+      u32(symNamesHeader + 16, symNamesOffset);
+      u32(symNamesHeader + 20, symNames.length);
+      u32(symNamesHeader + 32, 1);
+      out.set(symNames, symNamesOffset);
+      symbols.forEach((sym, i) => {
+        const at = symtabOffset + (i + 1) * 16;
+        u32(at, symNameOffsets[i] as number);
+        u32(at + 4, sym.value);
+        v.setUint8(at + 12, 0x10); // STB_GLOBAL, STT_NOTYPE
+        u16(at + 14, sym.section + 1);
+      });
+    }
     const last = shoff + (shnum - 1) * SHDR;
     u32(last, nameOffsets[names.length - 1] as number);
     u32(last + 4, SHT_STRTAB);
@@ -172,6 +221,7 @@ interface ResolvedSection {
   size: number;
   type: number;
   flags: number;
+  address?: number;
 }
 
 function resolveSections(spec: ElfSpec, datas: readonly Uint8Array[]): ResolvedSection[] {
@@ -195,6 +245,7 @@ function resolveSections(spec: ElfSpec, datas: readonly Uint8Array[]): ResolvedS
       size: s.size ?? (datas[s.segment] as Uint8Array).length - offset,
       type: s.type ?? SHT_PROGBITS,
       flags: s.flags ?? SHF_ALLOC,
+      ...(s.address !== undefined ? { address: s.address } : {}),
     };
   });
 }

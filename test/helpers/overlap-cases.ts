@@ -4,11 +4,11 @@
  * conversion against: every byte at its address, and the lowest address where two sources
  * disagree. Shared by the overlap table test and its fuzz target.
  */
-import { planConversion } from '../../src/convert.js';
+import { planConversion } from '../../src/pipeline/convert.js';
 import { LayoutError } from '../../src/errors.js';
-import { parseRegion } from '../../src/image/windows.js';
-import type { FirmwareInput } from '../../src/inputs/input.js';
-import { readInput } from '../../src/inputs/read.js';
+import { parseRegion } from '../../src/windows/window.js';
+import type { FirmwareInput } from '../../src/read/input.js';
+import { readInput } from '../../src/read/read-input.js';
 import { buildElf } from './elf-builder.js';
 
 /** Bytes at an offset from BASE. Offsets stay below 64 KiB so one HEX 04 record covers them. */

@@ -1,4 +1,4 @@
-import { parseElf } from '../../src/elf/parse.js';
+import { parseElf } from '../../src/read/elf/parse.js';
 
 /**
  * A copy of the ELF with every p_paddr set to its p_vaddr: converting it gives the image a

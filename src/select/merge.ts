@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { MemoryImage } from './memory-image.js';
+import { MemoryImage } from '../image/memory-image.js';
 
 /**
  * What to do where two inputs put bytes at the same address: `error` (the default; identical

@@ -1,6 +1,6 @@
 import { FormatError } from '../errors.js';
 import { hex, hex8 } from '../numbers.js';
-import { decodeHexPairs, describeCharacter, recordError, recordLines } from '../records/record-lines.js';
+import { decodeHexPairs, describeCharacter, recordError, recordLines } from './record-lines.js';
 import type { ImageInput } from './input.js';
 import { PieceCollector } from './piece-collector.js';
 

@@ -1,4 +1,4 @@
-import { parseElf } from '../elf/parse.js';
+import { parseElf } from './elf/parse.js';
 import { FormatError, UsageError } from '../errors.js';
 import { ADDRESS_SPACE_END, count, hex32, parseAddress } from '../numbers.js';
 import { readIntelHex } from './hex.js';

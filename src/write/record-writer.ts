@@ -1,6 +1,6 @@
-import { ChunkPool, type LineEnding } from '../formats/format.js';
+import { ChunkPool, type LineEnding } from './format.js';
 import type { ImageChunk, MemoryImage } from '../image/memory-image.js';
-import { HIGH_DIGIT, LOW_DIGIT } from './hex-digits.js';
+import { HIGH_DIGIT, LOW_DIGIT } from '../hex-digits.js';
 
 const CHUNK_SIZE = 1 << 20;
 /** Longer than any record line: Intel HEX `:` + 2 * (4 + 255 + 1) digits + CRLF is 523 bytes. */

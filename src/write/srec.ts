@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { hex32 } from '../numbers.js';
-import { DataRecords, recordData, RecordLines, type DataRecordShape } from '../records/record-writer.js';
+import { DataRecords, recordData, RecordLines, type DataRecordShape } from './record-writer.js';
 import type { OutputFormat, SrecType, WriteOptions } from './format.js';
 
 /** The S0 header text when none is given: fixed, so the same input always gives the same file. */

@@ -1,16 +1,16 @@
-import { EM_ARM, machineName } from './elf/constants.js';
-import { findSymbol } from './elf/symbols.js';
-import { LayoutError, UsageError } from './errors.js';
-import { collectBytes, fillByte, type OutputFormat, type WriteOptions } from './formats/format.js';
-import { formatByName } from './formats/registry.js';
-import type { ChecksumRequest, ChecksumSpec } from './image/insert-checksum.js';
-import { MemoryImage } from './image/memory-image.js';
-import { mergeImages, type OverlapPolicy } from './image/merge.js';
-import { selectFlashBytes, selectPieces, type Selection } from './image/select.js';
-import { applyTransforms, type TransformOptions, type TransformRecord } from './image/transforms.js';
-import { checkWindowNames, CORTEX_M_CODE_REGION, WHOLE_ADDRESS_SPACE, type FlashWindow } from './image/windows.js';
-import type { FirmwareInput } from './inputs/input.js';
-import { readInput } from './inputs/read.js';
+import { EM_ARM, machineName } from '../read/elf/constants.js';
+import { findSymbol } from '../read/elf/symbols.js';
+import { LayoutError, UsageError } from '../errors.js';
+import { collectBytes, fillByte, type OutputFormat, type WriteOptions } from '../write/format.js';
+import { formatByName } from '../write/registry.js';
+import type { ChecksumRequest, ChecksumSpec } from '../transform/insert-checksum.js';
+import { MemoryImage } from '../image/memory-image.js';
+import { mergeImages, type OverlapPolicy } from '../select/merge.js';
+import { selectFlashBytes, selectPieces, type Selection } from '../select/select.js';
+import { applyTransforms, type TransformOptions, type TransformRecord } from '../transform/transforms.js';
+import { checkWindowNames, CORTEX_M_CODE_REGION, WHOLE_ADDRESS_SPACE, type FlashWindow } from '../windows/window.js';
+import type { FirmwareInput } from '../read/input.js';
+import { readInput } from '../read/read-input.js';
 
 export interface ConvertOptions extends Omit<WriteOptions, 'startAddress'>, Omit<TransformOptions, 'checksums'> {
   /**
@@ -55,7 +55,7 @@ export interface ConversionPlan {
  * whole address space for an input that already is a flash image (objcopy and srec_cat pass
  * such files through unchanged too). Throws UsageError if there is none.
  */
-export function resolveWindows(input: FirmwareInput, windows: readonly FlashWindow[] | undefined): readonly FlashWindow[] {
+export function windowsForInput(input: FirmwareInput, windows: readonly FlashWindow[] | undefined): readonly FlashWindow[] {
   if (windows && windows.length > 0) {
     checkWindowNames(windows);
     return windows;
@@ -81,13 +81,13 @@ export function planConversion(inputs: Uint8Array | FirmwareInput | readonly Fir
   if (!first) throw new UsageError('no input to convert');
   // The fill value serves the BIN and UF2 writers and every transform: check it once, for all.
   fillByte({ fill: options.fill });
-  const selected = firmware.map((input) => ({ input, selection: selectInput(input, resolveWindows(input, options.windows)) }));
+  const selected = firmware.map((input) => ({ input, selection: selectInput(input, windowsForInput(input, options.windows)) }));
   for (const { input } of selected) {
     if (input.format === 'elf' && input.elf.loadSegments.every((s) => s.fileSize === 0)) {
       throw new LayoutError(`nothing to write: ${input.name} has no loadable segment with file bytes (PT_LOAD with p_filesz > 0)`);
     }
   }
-  const windows = resolveWindows(first, options.windows);
+  const windows = windowsForInput(first, options.windows);
   // With several inputs, every origin names its file, so that a conflict names both.
   const images = selected.map(({ input, selection }) => (selected.length > 1 && input.format === 'elf' ? named(selection.image, input.name) : selection.image));
   const merged = mergeImages(images, options.overlap);

@@ -1,10 +1,12 @@
-import { FormatError } from '../errors.js';
-import { count, hex } from '../numbers.js';
+import { FormatError } from '../../errors.js';
+import { count, hex } from '../../numbers.js';
 import { ByteReader } from './byte-reader.js';
 import type { ElfFile } from './types.js';
 
 const SHT_SYMTAB = 2;
 const ELF32_SYM_SIZE = 16;
+/** st_shndx values from SHN_LORESERVE up (SHN_ABS, SHN_COMMON, ...) name no section. */
+const SHN_LORESERVE = 0xff00;
 
 /** A symbol found by name: its run address (st_value), size, and load address. */
 export interface ElfSymbol {
@@ -13,6 +15,8 @@ export interface ElfSymbol {
   readonly size: number;
   /** Where the symbol's bytes are programmed: st_value moved by its section's LMA - VMA. */
   readonly lma: number;
+  /** The section it is defined in (st_shndx), undefined for an absolute symbol. */
+  readonly section: number | undefined;
 }
 
 /**
@@ -20,25 +24,37 @@ export interface ElfSymbol {
  * undefined. Every table and name is bounds-checked; a malformed table is a FormatError.
  */
 export function findSymbol(elf: ElfFile, name: string): ElfSymbol | undefined {
+  return symbolDefinitions(elf, [name])[0];
+}
+
+/**
+ * Every definition of any of `names` in the symbol tables, in table order, reading each table
+ * once (a file may define one name several times: armlink links several applications into one
+ * image, each with its own `__Vectors`). Undefined symbols (st_shndx 0) are skipped.
+ */
+export function symbolDefinitions(elf: ElfFile, names: readonly string[]): ElfSymbol[] {
   const reader = new ByteReader(elf.bytes, elf.littleEndian);
+  const wanted = names.map((name) => ({ name, bytes: new TextEncoder().encode(name) }));
+  const found: ElfSymbol[] = [];
   for (const [tableIndex, table] of elf.sectionHeaders.entries()) {
     if (table.sh_type !== SHT_SYMTAB) continue;
     const strings = elf.sectionHeaders[table.sh_link];
     if (!strings) throw new FormatError(`symbol table (section ${tableIndex}): sh_link ${table.sh_link} names no section`);
-    const names = reader.bytesAt(strings.sh_offset, strings.sh_size, `symbol names (section ${table.sh_link})`);
+    const nameTable = reader.bytesAt(strings.sh_offset, strings.sh_size, `symbol names (section ${table.sh_link})`);
     reader.check(table.sh_offset, table.sh_size, `symbol table (section ${tableIndex})`);
-    const wanted = new TextEncoder().encode(name);
     for (let at = table.sh_offset; at + ELF32_SYM_SIZE <= table.sh_offset + table.sh_size; at += ELF32_SYM_SIZE) {
       const st_name = reader.u32(at, 'st_name');
-      if (!nameMatches(names, st_name, wanted)) continue;
+      const match = wanted.find((w) => nameMatches(nameTable, st_name, w.bytes));
+      if (!match) continue;
       const st_shndx = reader.u16(at + 14, 'st_shndx');
       if (st_shndx === 0) continue; // undefined here
-      if (st_name >= names.length) throw new FormatError(`symbol at byte ${hex(at)}: st_name ${hex(st_name)} is past the ${count(names.length)}-byte name table`);
+      if (st_name >= nameTable.length) throw new FormatError(`symbol at byte ${hex(at)}: st_name ${hex(st_name)} is past the ${count(nameTable.length)}-byte name table`);
       const value = reader.u32(at + 4, 'st_value');
-      return { name, value, size: reader.u32(at + 8, 'st_size'), lma: loadAddressOf(elf, st_shndx, value) };
+      const section = st_shndx < SHN_LORESERVE ? st_shndx : undefined;
+      found.push({ name: match.name, value, size: reader.u32(at + 8, 'st_size'), lma: loadAddressOf(elf, section, value), section });
     }
   }
-  return undefined;
+  return found;
 }
 
 function nameMatches(names: Uint8Array, offset: number, wanted: Uint8Array): boolean {
@@ -48,9 +64,9 @@ function nameMatches(names: Uint8Array, offset: number, wanted: Uint8Array): boo
 }
 
 /** The load address of a run address inside section `index`, via the segment that holds it. */
-function loadAddressOf(elf: ElfFile, index: number, value: number): number {
-  const section = elf.sections[index];
-  const segment = section && elf.loadSegments.find((s) => s.sections.some((x) => x.index === index));
+function loadAddressOf(elf: ElfFile, index: number | undefined, value: number): number {
+  const section = index === undefined ? undefined : elf.sections[index];
+  const segment = section && elf.loadSegments.find((s) => s.sections.some((x) => x.index === section.index));
   if (!section || !segment || !section.hasContents) return value;
   return segment.lma + (section.fileOffset - segment.fileOffset) + (value - section.vma);
 }

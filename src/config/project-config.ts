@@ -3,10 +3,10 @@
  * flashcut.config.json. Validated here without I/O; src/cli/config-file.ts finds and reads it.
  */
 
-import { FormatError } from './errors.js';
-import { formatNames } from './formats/registry.js';
-import { parseRegion } from './image/windows.js';
-import { parseNumber } from './numbers.js';
+import { FormatError } from '../errors.js';
+import { formatNames } from '../write/registry.js';
+import { parseRegion } from '../windows/window.js';
+import { parseNumber } from '../numbers.js';
 
 /** A validated configuration; paths are as written, relative to the configuration file's folder. */
 export interface ProjectConfig {

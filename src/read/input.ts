@@ -1,4 +1,4 @@
-import type { ElfFile } from '../elf/types.js';
+import type { ElfFile } from './elf/types.js';
 import type { ImageChunk } from '../image/memory-image.js';
 
 /** The input formats flashcut reads. */

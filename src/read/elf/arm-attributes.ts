@@ -1,4 +1,4 @@
-import { FormatError } from '../errors.js';
+import { FormatError } from '../../errors.js';
 import { ByteReader } from './byte-reader.js';
 import { EM_ARM } from './constants.js';
 import type { ElfFile } from './types.js';

@@ -1,8 +1,8 @@
 import { UsageError } from '../errors.js';
 import { ADDRESS_SPACE_END } from '../numbers.js';
-import { MemoryImage } from './memory-image.js';
-import { intersectSpans, mergeSpans, subtractSpans, type Span } from './spans.js';
-import type { FlashWindow } from './windows.js';
+import { MemoryImage } from '../image/memory-image.js';
+import { intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
+import type { FlashWindow } from '../windows/window.js';
 
 /** An image with fill bytes added, and where they went. */
 export interface Filled {

@@ -1,5 +1,5 @@
 import { FormatError } from '../errors.js';
-import { DIGIT_VALUE, NOT_A_DIGIT } from './hex-digits.js';
+import { DIGIT_VALUE, NOT_A_DIGIT } from '../hex-digits.js';
 
 /** One line of a text record file: bytes [start, end) without its line end; `number` is 1-based. */
 export interface RecordLine {

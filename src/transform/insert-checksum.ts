@@ -1,9 +1,9 @@
 import { checksumByName, type ChecksumAlgorithm } from '../checksums/checksum.js';
 import { LayoutError, UsageError } from '../errors.js';
 import { ADDRESS_SPACE_END, count, hex32, parseAddress, parseNumber, rangeText } from '../numbers.js';
-import type { MemoryImage } from './memory-image.js';
-import { intersectSpans, subtractSpans, type Span } from './spans.js';
-import type { FlashWindow } from './windows.js';
+import type { MemoryImage } from '../image/memory-image.js';
+import { intersectSpans, subtractSpans, type Span } from '../image/spans.js';
+import type { FlashWindow } from '../windows/window.js';
 
 export interface ChecksumRequest {
   readonly algorithm: ChecksumAlgorithm;

@@ -1,8 +1,8 @@
-import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, ELF32_SHDR_SIZE, SHT_NOBITS } from '../elf/constants.js';
-import type { ElfFile, LoadSegment, Section } from '../elf/types.js';
-import { MemoryImage, type ImageChunk } from './memory-image.js';
-import { clipSorted, intersectSpans, mergeSpans, subtractSpans, type Span } from './spans.js';
-import type { FlashWindow } from './windows.js';
+import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, ELF32_SHDR_SIZE, SHT_NOBITS } from '../read/elf/constants.js';
+import type { ElfFile, LoadSegment, Section } from '../read/elf/types.js';
+import { MemoryImage, type ImageChunk } from '../image/memory-image.js';
+import { clipSorted, intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
+import type { FlashWindow } from '../windows/window.js';
 
 /**
  * Why file bytes of a loadable segment are not programmed:

@@ -1,6 +1,6 @@
 import { FormatError } from '../errors.js';
 import { ADDRESS_SPACE_END, hex32, hex8 } from '../numbers.js';
-import { decodeHexPairs, describeCharacter, recordError, recordLines } from '../records/record-lines.js';
+import { decodeHexPairs, describeCharacter, recordError, recordLines } from './record-lines.js';
 import type { ImageInput } from './input.js';
 import { PieceCollector } from './piece-collector.js';
 

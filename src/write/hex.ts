@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
-import { DataRecords, recordData, RecordLines, type DataRecordShape } from '../records/record-writer.js';
+import { DataRecords, recordData, RecordLines, type DataRecordShape } from './record-writer.js';
 import type { OutputFormat, WriteOptions } from './format.js';
 
 /**

@@ -1,13 +1,12 @@
-import type { ElfFile, Section } from './elf/types.js';
-import { findImageIssues, findIssues, ramRegionsFor, type Finding, type FindingOptions, type MemoryRegion } from './findings/index.js';
-import { sectionLoadAddress } from './findings/context.js';
-import { regionAt } from './findings/regions.js';
-import type { DropReason, Selection } from './image/select.js';
-import { intersectSpans } from './image/spans.js';
-import type { FlashWindow } from './image/windows.js';
-import { readInput } from './inputs/read.js';
-import type { FirmwareInput } from './inputs/input.js';
-import { resolveWindows, selectInput } from './convert.js';
+import type { ElfFile, Section } from '../read/elf/types.js';
+import { isCortexM } from '../read/elf/arm-attributes.js';
+import { findImageIssues, findIssues, findVectorTables, ramRegionsFor, regionAt, sectionLoadAddress, type Finding, type FindingOptions, type RamRegion, type VectorTable } from '../findings/index.js';
+import type { DropReason, Selection } from '../select/select.js';
+import { intersectSpans } from '../image/spans.js';
+import type { FlashWindow } from '../windows/window.js';
+import { readInput } from '../read/read-input.js';
+import type { FirmwareInput } from '../read/input.js';
+import { windowsForInput, selectInput } from './convert.js';
 
 /** What flashcut knows about an input against its windows: the facts `inspect`, the report and `--json` show. */
 export interface Analysis {
@@ -16,8 +15,10 @@ export interface Analysis {
   readonly elf: ElfFile | undefined;
   readonly windows: readonly FlashWindow[];
   /** RAM regions the checks used (empty: none known). */
-  readonly ram: readonly MemoryRegion[];
+  readonly ram: readonly RamRegion[];
   readonly selection: Selection;
+  /** The Cortex-M vector tables the checks read, and how each was found (empty: none found, or not a Cortex-M). */
+  readonly vectorTables: readonly VectorTable[];
   readonly findings: readonly Finding[];
 }
 
@@ -34,16 +35,17 @@ export interface InspectOptions extends FindingOptions {
  */
 export function inspectInput(input: Uint8Array | FirmwareInput, options: InspectOptions = {}): Analysis {
   const firmware = input instanceof Uint8Array ? readInput(input) : input;
-  return analyse(firmware, selectInput(firmware, resolveWindows(firmware, options.windows)), options);
+  return analyse(firmware, selectInput(firmware, windowsForInput(firmware, options.windows)), options);
 }
 
 /** The analysis of a selection already made (by a conversion plan, say). */
 export function analyse(input: FirmwareInput, selection: Selection, options: FindingOptions = {}): Analysis {
   const common = { input, windows: selection.windows, selection };
   if (input.format !== 'elf') {
-    return { ...common, elf: undefined, ram: options.ramRegions ?? [], findings: findImageIssues(selection, options) };
+    return { ...common, elf: undefined, ram: options.ramRegions ?? [], vectorTables: [], findings: findImageIssues(selection, options) };
   }
-  return { ...common, elf: input.elf, ram: ramRegionsFor(input.elf, options.ramRegions), findings: findIssues(input.elf, selection, options) };
+  const vectorTables = (options.cortexM ?? isCortexM(input.elf)) ? findVectorTables(input.elf, selection.image).tables : [];
+  return { ...common, elf: input.elf, ram: ramRegionsFor(input.elf, options.ramRegions), vectorTables, findings: findIssues(input.elf, selection, options) };
 }
 
 /** Where an allocated section of a loadable segment lands, and what a conversion does with its bytes. */

@@ -1,5 +1,5 @@
-import { FormatError } from '../errors.js';
-import { count, hex } from '../numbers.js';
+import { FormatError } from '../../errors.js';
+import { count, hex } from '../../numbers.js';
 
 /**
  * Bounds-checked reads from a byte array. Each read names the field it reads, so its error

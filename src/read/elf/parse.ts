@@ -1,5 +1,5 @@
-import { FormatError, UnsupportedError } from '../errors.js';
-import { ADDRESS_SPACE_END, count, hex, hex32 } from '../numbers.js';
+import { FormatError, UnsupportedError } from '../../errors.js';
+import { ADDRESS_SPACE_END, count, hex, hex32 } from '../../numbers.js';
 import { ByteReader } from './byte-reader.js';
 import {
   EI_CLASS,

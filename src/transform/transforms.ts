@@ -1,9 +1,9 @@
 import { UsageError } from '../errors.js';
 import { alignToWriteUnit, fillGapsInWindows, padWindows, type Filled } from './fill.js';
 import { insertChecksum, type ChecksumRequest, type InsertedChecksum } from './insert-checksum.js';
-import type { MemoryImage } from './memory-image.js';
-import type { Span } from './spans.js';
-import type { FlashWindow } from './windows.js';
+import type { MemoryImage } from '../image/memory-image.js';
+import type { Span } from '../image/spans.js';
+import type { FlashWindow } from '../windows/window.js';
 
 /** The image transforms of a conversion, applied in this order: pad, fill gaps, align, checksums. */
 export interface TransformOptions {
