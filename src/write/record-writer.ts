@@ -108,9 +108,10 @@ export class RecordLines {
     const first = shape.lengthExtra + recordLength;
     let fixedSum = first;
     for (let k = 0; k < afterAddress.length; k++) fixedSum += afterAddress[k] as number;
-    // The address as two 16-bit halves, small integers to the engine even from 0x80000000 up.
-    let high = Math.floor(address / 0x10000);
-    let low = address % 0x10000;
+    // The address as two 16-bit halves: `| 0` makes them small integers to the engine even
+    // from 0x80000000 up, so the arithmetic below stays integer (a float `%` is a library call).
+    let high = Math.floor(address / 0x10000) | 0;
+    let low = address % 0x10000 | 0;
     let at = this.at;
     const out = this.out;
     for (let record = 0; record < fits; record++) {
@@ -124,7 +125,7 @@ export class RecordLines {
       at = this.word(at, low);
       for (let k = 0; k < afterAddress.length; k++) at = this.byte(at, afterAddress[k] as number);
       this.at = at;
-      const sum = fixedSum + Math.floor(high / 256) + (high % 256) + Math.floor(low / 256) + (low % 256);
+      const sum = fixedSum + (high >>> 8) + (high & 0xff) + (low >>> 8) + (low & 0xff);
       this.finishLine(sum + this.digits(data, from + record * recordLength, recordLength), checksum);
       at = this.at;
       low += recordLength;
@@ -228,7 +229,7 @@ export class RecordLines {
       this.view.setUint32(at, this.pairs[value] as number, true);
       return at + 4;
     }
-    return this.byte(this.byte(at, Math.floor(value / 256)), value % 256);
+    return this.byte(this.byte(at, value >>> 8), value & 0xff);
   }
 }
 
