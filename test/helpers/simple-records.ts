@@ -29,7 +29,7 @@ function line(prefix: string, fields: readonly number[], checksum: (sum: number)
 const bytesOf = (value: number, size: number): number[] => Array.from({ length: size }, (_, i) => Math.floor(value / 256 ** (size - 1 - i)) % 256);
 
 /** Intel HEX: 04 records when the upper 16 bits change, records cut at `recordLength` and at 64 KiB, 05, 01. */
-export function simpleHex(image: MemoryImage, options: { recordLength: number; eol: 'lf' | 'crlf'; startAddress?: number }): string {
+export function simpleHex(image: MemoryImage, options: { recordLength: number; eol: 'lf' | 'crlf'; startAddress?: number | undefined }): string {
   const eol = options.eol === 'lf' ? '\n' : '\r\n';
   const twos = (sum: number) => (256 - (sum % 256)) % 256;
   let out = '';
@@ -54,7 +54,7 @@ export function simpleHex(image: MemoryImage, options: { recordLength: number; e
 /** S-record: S0 header, data records of `addressBytes` address bytes (S1, S2, S3), S5/S6 count, S9/S8/S7. */
 export function simpleSrec(
   image: MemoryImage,
-  options: { recordLength: number; eol: 'lf' | 'crlf'; addressBytes: 2 | 3 | 4; header: string; startAddress?: number },
+  options: { recordLength: number; eol: 'lf' | 'crlf'; addressBytes: 2 | 3 | 4; header: string; startAddress?: number | undefined },
 ): string {
   const eol = options.eol === 'lf' ? '\n' : '\r\n';
   const ones = (sum: number) => 255 - (sum % 256);
