@@ -1,37 +1,52 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { IoError, UsageError } from '../errors.js';
+import { count } from '../numbers.js';
+import { FilesRead, readRegularText } from './files-read.js';
 import { displayPath } from './paths.js';
 import { parseLinkerScript, type IncludeReader, type LinkerScript } from '../windows/ld-script.js';
 
+/** A linker script or INCLUDEd file larger than this is refused (the largest real ones are a few hundred KB). */
+export const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
+/** The script and everything it INCLUDEs, together. */
+export const MAX_SCRIPT_TOTAL_BYTES = 16 * 1024 * 1024;
+
 /**
- * Reads the linker script at `path` and the files it INCLUDEs. An INCLUDE name is looked
- * up in the including script's folder, then in each of `searchPaths` (ld's -L, given as
- * --ld-path), in order. Throws UsageError when the script cannot be read, and the parser's
- * FormatError (naming the script, line and column) for a malformed one or a missing INCLUDE.
+ * Reads the linker script at `path` and the files it INCLUDEs, noting each in `read`. An
+ * INCLUDE name is looked up in the including script's folder, then in each of `searchPaths`
+ * (ld's -L, given as --ld-path), in order. Only regular files are read, each of at most
+ * MAX_SCRIPT_BYTES and all of them of at most MAX_SCRIPT_TOTAL_BYTES. Throws UsageError when
+ * the script cannot be read, and the parser's FormatError (naming the script, line and column)
+ * for a malformed one or an INCLUDE that is missing, special or too large.
  */
-export function readLinkerScript(path: string, searchPaths: readonly string[]): LinkerScript {
+export function readLinkerScript(path: string, searchPaths: readonly string[], read: FilesRead = new FilesRead()): LinkerScript {
+  let total = 0;
+  const readText = (file: string, role: 'the linker script' | 'a file the linker script INCLUDEs') => {
+    const text = readRegularText(file, MAX_SCRIPT_BYTES, read, role);
+    total += text.length;
+    if (total > MAX_SCRIPT_TOTAL_BYTES) throw new UsageError(`the linker script and its INCLUDEs hold over ${count(MAX_SCRIPT_TOTAL_BYTES)} bytes`);
+    return text;
+  };
   const include: IncludeReader = (name, fromFile) => {
     const candidates = [join(dirname(fromFile), name), ...searchPaths.map((dir) => join(dir, name))];
     for (const candidate of candidates) {
-      const text = readIfFile(candidate);
-      if (text !== undefined) return { file: displayPath(candidate), text };
+      let text: string;
+      try {
+        text = readText(candidate, 'a file the linker script INCLUDEs');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        if (error instanceof UsageError) throw error;
+        throw new IoError(`cannot read ${displayPath(candidate)}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`);
+      }
+      return { file: displayPath(candidate), text };
     }
     throw new IoError(`not found in ${candidates.map((c) => dirname(c)).join(', ')} (add folders with --ld-path)`);
   };
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readText(path, 'the linker script');
   } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`cannot read linker script ${error.message}`);
     throw new UsageError(`cannot read linker script ${path}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`);
   }
   return parseLinkerScript(text, { file: path, include });
-}
-
-function readIfFile(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
 }

@@ -1,20 +1,24 @@
 import { createHash, type Hash } from 'node:crypto';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { once } from 'node:events';
-import { extname, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
 import { FlashcutError, FormatError, IoError, UsageError } from '../errors.js';
 import type { OutputFormat, SrecType } from '../write/format.js';
 import { formatByName, formatForPath, outputFormats } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
 import { strictFailures } from '../findings/index.js';
-import { analyse, inspectInput } from '../pipeline/inspect.js';
+import { analyse, inspectInput, type Analysis } from '../pipeline/inspect.js';
+import { applyTransforms } from '../transform/transforms.js';
+import { buildMemoryMap } from '../report/memory-map.js';
+import { memoryMapSvg } from '../report/memory-map-svg.js';
+import { reportHtml } from '../report/html-report.js';
 import { parseInputSpec, readInput } from '../read/read-input.js';
 import type { FlashWindow } from '../windows/window.js';
 import type { FirmwareInput } from '../read/input.js';
 import { parseChecksumSpec } from '../transform/insert-checksum.js';
 import { parseAddress, parseNumber } from '../numbers.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { stageOutputs } from './atomic-write.js';
+import { FilesRead } from './files-read.js';
 import { findingLines, inspectLines } from './inspect-view.js';
 import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } from './json-report.js';
 import { COMMANDS, isStdinInput, parseCommandLine, type CommandLine } from './options.js';
@@ -74,12 +78,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 /** `flashcut inspect`: the analysis as a table (or JSON) on standard output; exit 3 with --strict and findings. */
 async function inspectFile(line: CommandLine, io: CliIo): Promise<number> {
   const spec = line.inputs[0] ?? '';
-  const settings = resolveSettings(line, pathOfInput(spec));
+  const read = new FilesRead();
+  if (!isStdinInput(spec)) read.note(pathOfInput(spec), 'the input file');
+  const settings = resolveSettings(line, pathOfInput(spec), read);
   const { args } = settings;
   const { path: inputPath, bytes, input } = await readInputFile(spec, args, io);
   const analysis = inspectInput(input, { windows: settings.windows, ramRegions: settings.ram, writeUnit: writeUnit(args) });
   const failed = args.strict && strictFailures(analysis.findings).length > 0;
   const exitCode = failed ? EXIT.strict : EXIT.ok;
+  await writeMapFiles(args, inputPath, analysis, read);
   if (args.json) {
     const run = { inputs: [{ path: inputPath, size: bytes.length, analysis }], image: analysis.selection.image, transforms: [], notes: [] };
     io.stdout.write(toJson(reportDocument(header(args, failed, exitCode), run, [])));
@@ -89,14 +96,39 @@ async function inspectFile(line: CommandLine, io: CliIo): Promise<number> {
   return exitCode;
 }
 
+/**
+ * inspect --html / --svg: the report and the memory map, with the fill the transform options
+ * given (--pad-window, --fill-gaps, --align) would add.
+ */
+async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysis, read: FilesRead): Promise<void> {
+  if (args.html === undefined && args.svg === undefined) return;
+  for (const path of [args.html, args.svg]) if (path !== undefined) checkOutputPath(path, read);
+  const { image, transforms } = applyTransforms(analysis.selection.image, analysis.windows, {
+    fill: optional(args.fill, (t) => parseNumber(t, '--fill')),
+    padWindows: args.padWindow,
+    fillGaps: args.fillGaps,
+    align: writeUnit(args),
+  });
+  const run = { inputs: [{ path: inputPath, analysis }], image, transforms };
+  const files = [
+    ...(args.svg === undefined ? [] : [{ path: args.svg, text: memoryMapSvg(buildMemoryMap(run)) + '\n' }]),
+    ...(args.html === undefined ? [] : [{ path: args.html, text: reportHtml(run) }]),
+  ];
+  const staged = await systemErrorsNamed(() => stageOutputs(files.map((f) => ({ path: f.path, chunks: [new TextEncoder().encode(f.text)] }))));
+  await systemErrorsNamed(() => staged.commit());
+}
+
 async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
   checkCommandTypo(line.inputs[0]);
   const inputPaths = line.inputs.map(pathOfInput);
-  const settings = resolveSettings(line, inputPaths[0] ?? '');
+  const read = new FilesRead();
+  for (const [i, input] of inputPaths.entries()) if (!isStdinInput(line.inputs[i] ?? '')) read.note(input, 'the input file');
+  const settings = resolveSettings(line, inputPaths[0] ?? '', read);
   const { args } = settings;
   const outputs = settings.outputs;
   if (outputs === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output), or "output" in the project configuration');
-  for (const path of outputs) if (path !== '-') for (const input of inputPaths) if (input !== STDIN_NAME) checkOutputPath(input, path);
+  // Before any input is read: a wrong output path fails at once.
+  for (const path of outputs) if (path !== '-') checkOutputPath(path, read);
   if (args.inputs.filter(isStdinInput).length > 1) throw new UsageError("standard input can be read once: name '-' as one input only");
   if (args.json && outputs.includes('-')) {
     throw new UsageError('--json prints the report on standard output: write the image to a file (-o FILE)');
@@ -156,21 +188,26 @@ async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
   }));
   const run = { inputs, image: plan.image, transforms: plan.transforms, notes };
   const findings = strictFailures(inputs.flatMap((i) => i.analysis.findings));
-  const report = (status: 'ok' | 'strict', outputs: readonly (WrittenOutput & OutputRecord)[]): void => {
+  /** The report of the run, made before any output is put in place (making it can fail); the result prints it. */
+  const report = (status: 'ok' | 'strict', outputs: readonly (WrittenOutput & OutputRecord)[]): (() => void) => {
     const exitCode = status === 'strict' ? EXIT.strict : EXIT.ok;
     if (args.json) {
-      io.stdout.write(toJson(reportDocument(header(args, status === 'strict', exitCode), run, outputs)));
-    } else if (!args.quiet) {
-      io.stderr.write(summaryLines(run, outputs, painter(io.colour?.stderr ?? false)).join('\n') + '\n');
-    } else {
-      // Quiet prints errors only: the findings that failed the run, or else the error findings.
-      const shown = status === 'strict' ? findings : findings.filter((f) => f.severity === 'error');
-      if (shown.length > 0) io.stderr.write(findingLines(shown, painter(io.colour?.stderr ?? false), 'short').join('\n') + '\n');
+      const text = toJson(reportDocument(header(args, status === 'strict', exitCode), run, outputs));
+      return () => io.stdout.write(text);
     }
+    // Quiet prints errors only: the findings that failed the run, or else the error findings.
+    const quietFindings = status === 'strict' ? findings : findings.filter((f) => f.severity === 'error');
+    const lines = !args.quiet
+      ? summaryLines(run, outputs, painter(io.colour?.stderr ?? false))
+      : quietFindings.length > 0
+        ? findingLines(quietFindings, painter(io.colour?.stderr ?? false), 'short')
+        : undefined;
+    const text = lines === undefined ? '' : lines.join('\n') + '\n';
+    return () => io.stderr.write(text);
   };
   // --strict: every error or warning fails the run before a byte is written (dropped padding makes no finding).
   if (args.strict && findings.length > 0) {
-    report('strict', []);
+    report('strict', [])();
     if (!args.json) io.stderr.write(`flashcut: --strict: ${findings.length} finding(s); nothing written\n`);
     return EXIT.strict;
   }
@@ -181,25 +218,34 @@ async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
       ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(path, window.name), image, format }))
       : [{ path, image: plan.image, format }],
   );
+  for (const { path } of parts) if (path !== '-') checkOutputPath(path, read);
   // Every writer checks its options before producing a byte, so nothing is written unless all can be.
-  const pending = parts.map((part) => ({ ...part, chunks: writePlan({ ...plan, format: part.format }, part.image) }));
-  const written: (WrittenOutput & OutputRecord)[] = [];
-  for (const part of pending) {
+  const pending = parts.map((part) => {
+    const chunks = writePlan({ ...plan, format: part.format }, part.image);
     // Only --json reports the digest, and hashing costs about 1.2 s per GB of output.
     const hash = args.json ? createHash('sha256') : undefined;
-    const chunks = hash ? hashed(part.chunks, hash) : part.chunks;
-    const size = part.path === '-' ? await writeToStream(io.stdout, chunks) : await writeOutput(part.path, chunks);
-    written.push({
+    return { ...part, hash, chunks: hash ? hashed(chunks, hash) : chunks };
+  });
+  // Every output is staged and the report made before the first one is put in place.
+  const staged = await systemErrorsNamed(() => stageOutputs(pending.map((p) => (p.path === '-' ? { stream: io.stdout, chunks: p.chunks } : { path: p.path, chunks: p.chunks }))));
+  let print: () => void;
+  try {
+    const written = pending.map((part, i) => ({
       path: part.path === '-' ? '(standard output)' : part.path,
       title: part.format.title,
       format: part.format.name,
-      size,
-      ...(hash ? { sha256: hash.digest('hex') } : {}),
+      size: staged.sizes[i] ?? 0,
+      ...(part.hash ? { sha256: part.hash.digest('hex') } : {}),
       start: part.image.start ?? 0,
       end: part.image.end ?? 0,
-    });
+    }));
+    print = report('ok', written);
+  } catch (error) {
+    staged.discard();
+    throw error;
   }
-  report('ok', written);
+  await systemErrorsNamed(() => staged.commit());
+  print();
   return EXIT.ok;
 }
 
@@ -272,14 +318,10 @@ function chooseFormat(name: string | undefined, target: string): OutputFormat {
   return format;
 }
 
-/** Refuses an output that is a folder or the input itself, before any work is done. */
-function checkOutputPath(input: string, target: string): void {
-  const existing = statOrUndefined(target);
-  if (existing?.isDirectory()) throw new UsageError(`output '${target}' is a folder: give a file name`);
-  const same = existing && statOrUndefined(input) && realpathSync(target) === realpathSync(input);
-  if (same || resolve(target) === resolve(input)) {
-    throw new UsageError(`output '${target}' is the input file: refusing to overwrite it`);
-  }
+/** Refuses an output that is a folder or one of the files read (an input, the linker script, ...). */
+function checkOutputPath(target: string, read: FilesRead): void {
+  if (statOrUndefined(target)?.isDirectory()) throw new UsageError(`output '${target}' is a folder: give a file name`);
+  read.refuseOverwriting(target);
 }
 
 function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
@@ -301,17 +343,17 @@ function readFile(path: string): Uint8Array {
 /** A first input that does not exist and is named like a command (`inpsect`) is a typo'd command. */
 function checkCommandTypo(spec: string | undefined): void {
   const command = spec === undefined ? undefined : nearest(spec, COMMANDS);
-  if (command !== undefined && statOrUndefined(spec ?? '') === undefined) {
+  if (command !== undefined && !existsSync(spec ?? '')) {
     throw new UsageError(`${spec}: no such input file, and no such command: did you mean 'flashcut ${command}'?`);
   }
 }
 
-/** Writes a file atomically; a system error names the file, not its temporary twin. */
-async function writeOutput(path: string, chunks: Iterable<Uint8Array>): Promise<number> {
+/** Runs an output step; a system error (which names the output, not its temporary twin) becomes an IoError. */
+async function systemErrorsNamed<T>(step: () => Promise<T>): Promise<T> {
   try {
-    return await writeFileAtomic(path, chunks);
+    return await step();
   } catch (error) {
-    if (isSystemError(error)) throw new IoError(`cannot write ${path}: ${systemText(error)}`);
+    if (isSystemError(error)) throw new IoError(`cannot write ${error.path ?? 'the output'}: ${systemText(error)}`);
     throw error;
   }
 }
@@ -334,15 +376,6 @@ export function splitPath(target: string, windowName: string): string {
 
 function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {
   return text === undefined ? undefined : parse(text);
-}
-
-async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<Uint8Array>): Promise<number> {
-  let size = 0;
-  for (const chunk of chunks) {
-    size += chunk.length;
-    if (!stream.write(chunk)) await once(stream, 'drain');
-  }
-  return size;
 }
 
 function reportError(error: unknown, input: string | undefined, verbose: boolean, io: CliIo): number {

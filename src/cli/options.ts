@@ -219,7 +219,8 @@ function scan(argv: readonly string[]): Scanned {
     if (option === 'builtin') continue;
     if (option === undefined) throw new UsageError(unknownMessage(long ? `--${flag}` : `-${flag}`));
     if (command !== 'completion' && !(option.row.commands as readonly string[]).includes(command)) {
-      throw new UsageError(command === 'inspect' ? `inspect takes no --${option.row.name}: it is an option of a conversion` : `--${option.row.name} is an option of inspect`);
+      const usage = `--${option.row.name}${'value' in option.row ? ` ${option.row.value}` : ''}`;
+      throw new UsageError(command === 'inspect' ? `inspect takes no --${option.row.name}: it is an option of a conversion` : `--${option.row.name} is an option of inspect: flashcut inspect INPUT ${usage}`);
     }
     counts.set(option.row, (counts.get(option.row) ?? 0) + 1);
     if (option.negated || option.row.type === 'boolean' || inlineValue !== undefined) continue;

@@ -6,6 +6,7 @@ import { camelCase, OPTIONS, type OptionValues } from '../config/option-table.js
 import { dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
 import { flashWindowsOf } from '../windows/ld-windows.js';
 import { findConfig, readConfig, type FoundConfig } from './config-file.js';
+import { FilesRead } from './files-read.js';
 import { readLinkerScript } from './ld-file.js';
 import type { CommandLine } from './options.js';
 import { displayPath } from './paths.js';
@@ -33,17 +34,18 @@ export interface Settings {
 
 /**
  * Merges the command line with the project configuration (from --config, or found from the
- * (first) input's folder upward; none with --no-config) and reads the windows' source. Every command-line setting wins
+ * (first) input's folder upward; none with --no-config) and reads the windows' source, noting
+ * every file read in `read`. Every command-line setting wins
  * over the same setting in the configuration; windows come from one source only.
  * Throws UsageError for conflicting options, and the readers' errors.
  */
-export function resolveSettings(line: CommandLine, input: string): Settings {
+export function resolveSettings(line: CommandLine, input: string, read: FilesRead = new FilesRead()): Settings {
   const given = line.given;
-  const found = given.config === false ? undefined : given.config !== undefined ? readConfig(given.config) : findConfig(dirname(input));
+  const found = given.config === false ? undefined : given.config !== undefined ? readConfig(given.config, read) : findConfig(dirname(input), read);
   const config: ProjectConfig = found?.config ?? {};
   const fromConfig: string[] = [];
   const overridden: string[] = [];
-  const windows = chooseWindowSource(withDefaults(line, given), found, fromConfig, overridden);
+  const windows = chooseWindowSource(withDefaults(line, given), found, fromConfig, overridden, read);
   const outputs = given.output !== undefined ? [given.output] : config.output?.map((o) => configPath(found, o.replace(/\{name\}/g, inputName(input))));
   if (config.output !== undefined) (given.output !== undefined ? overridden : fromConfig).push('output');
   const args = withDefaults(line, merged(given, found, fromConfig, overridden));
@@ -98,7 +100,7 @@ interface ChosenWindowSource {
   readonly notes: readonly string[];
 }
 
-function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromConfig: string[], overridden: string[]): ChosenWindowSource {
+function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromConfig: string[], overridden: string[], read: FilesRead): ChosenWindowSource {
   const config = found?.config ?? {};
   const cliSources = [args.region.length > 0 && '--region', args.ld !== undefined && '--ld', args.dfuseLayout !== undefined && '--dfuse-layout'].filter(
     (s): s is string => s !== false,
@@ -113,7 +115,7 @@ function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromC
   const ldRegions = cliLdRegions.length > 0 ? cliLdRegions : config.ldRegions;
 
   if (args.region.length > 0) return { windows: args.region.map((text) => parseRegion(text)), dfuse: undefined, notes: [] };
-  if (args.ld !== undefined) return ldWindows(args.ld, `--ld ${args.ld}`, args.ldPath, ldRegions);
+  if (args.ld !== undefined) return ldWindows(args.ld, `--ld ${args.ld}`, args.ldPath, ldRegions, read);
   if (args.dfuseLayout !== undefined) return dfuse(args.dfuseLayout, '--dfuse-layout');
   if (found === undefined || configSource === undefined) return { windows: undefined, dfuse: undefined, notes: [] };
 
@@ -123,11 +125,11 @@ function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromC
   if (configSource === 'dfuseLayout') return dfuse(config.dfuseLayout ?? '', where);
   const script = configPath(found, config.ld ?? '');
   const searchPaths = args.ldPath.length > 0 ? args.ldPath : (config.ldPath ?? []).map((p) => configPath(found, p));
-  return ldWindows(script, `ld ${script} (${found.label})`, searchPaths, ldRegions);
+  return ldWindows(script, `ld ${script} (${found.label})`, searchPaths, ldRegions, read);
 }
 
-function ldWindows(path: string, label: string, searchPaths: readonly string[], names: readonly string[] | undefined): ChosenWindowSource {
-  const { windows, skipped, ram } = flashWindowsOf(readLinkerScript(path, searchPaths), label, names);
+function ldWindows(path: string, label: string, searchPaths: readonly string[], names: readonly string[] | undefined, read: FilesRead): ChosenWindowSource {
+  const { windows, skipped, ram } = flashWindowsOf(readLinkerScript(path, searchPaths, read), label, names);
   return { windows, dfuse: undefined, ram, notes: skipped.map((line) => `left out ${line}`) };
 }
 

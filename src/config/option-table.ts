@@ -50,6 +50,7 @@ export interface OptionSpec {
 
 const BOTH = ['convert', 'inspect'] as const;
 const CONVERT = ['convert'] as const;
+const INSPECT = ['inspect'] as const;
 
 /** The table. Keep it in the order of the help groups. */
 export const OPTIONS = [
@@ -191,6 +192,14 @@ export const OPTIONS = [
     help: 'insert a checksum at WHERE (an address or ELF symbol); ALG crc32, crc32-stm32 or sum32 (-be: big-endian); RANGE START-END or START+LENGTH; repeatable',
   },
   // Reporting
+  {
+    name: 'html', type: 'string', value: 'FILE', group: 'Reporting', commands: INSPECT,
+    help: 'inspect: also write the report with the memory map to this HTML file (no script, nothing external)',
+  },
+  {
+    name: 'svg', type: 'string', value: 'FILE', group: 'Reporting', commands: INSPECT,
+    help: 'inspect: also write the memory map picture to this SVG file',
+  },
   {
     name: 'strict', type: 'boolean', default: false, group: 'Reporting', commands: BOTH, configKey: 'strict',
     help: 'any finding fails the run: exit 3, nothing written',
