@@ -25,7 +25,7 @@ import { COMMANDS, isStdinInput, parseCommandLine, type CommandLine } from './op
 import { erasedSectorsNote, summaryLines, type WrittenOutput } from './report.js';
 import { resolveSettings, type CliArgs } from './settings.js';
 import { nearest } from '../config/option-table.js';
-import { painter } from './text.js';
+import { oneLine, painter, terminalText } from './text.js';
 import { assertWritable } from '../windows/dfuse-layout.js';
 // Imported, not read at run time: the bundle must run with no package.json beside it.
 import packageJson from '../../package.json' with { type: 'json' };
@@ -91,7 +91,7 @@ async function inspectFile(line: CommandLine, io: CliIo): Promise<number> {
     const run = { inputs: [{ path: inputPath, size: bytes.length, analysis }], image: analysis.selection.image, transforms: [], notes: [] };
     io.stdout.write(toJson(reportDocument(header(args, failed, exitCode), run, [])));
   } else {
-    io.stdout.write(inspectLines(inputPath, analysis, painter(io.colour?.stdout ?? false)).join('\n') + '\n');
+    io.stdout.write(terminalText(inspectLines(inputPath, analysis, painter(io.colour?.stdout ?? false)), io.colour?.stdout ?? false));
   }
   return exitCode;
 }
@@ -202,7 +202,7 @@ async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
       : quietFindings.length > 0
         ? findingLines(quietFindings, painter(io.colour?.stderr ?? false), 'short')
         : undefined;
-    const text = lines === undefined ? '' : lines.join('\n') + '\n';
+    const text = lines === undefined ? '' : terminalText(lines, io.colour?.stderr ?? false);
     return () => io.stderr.write(text);
   };
   // --strict: every error or warning fails the run before a byte is written (dropped padding makes no finding).
@@ -384,11 +384,11 @@ function reportError(error: unknown, input: string | undefined, verbose: boolean
     const ownFile = error instanceof FormatError && error.file !== undefined;
     const line = error instanceof FormatError && error.line !== undefined ? `:${error.line}` : '';
     const where = error.code === 'usage' || input === undefined || ownFile ? '' : `${input}${line}: `;
-    io.stderr.write(`flashcut: error: ${where}${error.message}\n`);
+    io.stderr.write(`flashcut: error: ${oneLine(where + error.message)}\n`);
     return error.code === 'usage' ? EXIT.usage : EXIT.failed;
   }
   const message = isSystemError(error) ? systemMessage(error) : `internal error: ${String(error)} (please report it)`;
-  io.stderr.write(`flashcut: error: ${message}\n`);
+  io.stderr.write(`flashcut: error: ${oneLine(message)}\n`);
   if (verbose && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
   return EXIT.failed;
 }

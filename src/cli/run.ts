@@ -2,13 +2,22 @@ import { removePendingFiles } from './atomic-write.js';
 import { main } from './main.js';
 import { wantsColour } from './text.js';
 
-/** The process entry point: wires `main` to the real process, and cleans up on a signal. */
+/** The process entry point: wires `main` to the real process, and cleans up on a signal or a closed pipe. */
 export function run(): void {
   // Every signal that ends the process and can be caught: 128 + its number, as shells report it.
   for (const [signal, code] of [['SIGHUP', 129], ['SIGINT', 130], ['SIGQUIT', 131], ['SIGTERM', 143]] as const) {
     process.on(signal, () => {
       removePendingFiles();
       process.exit(code);
+    });
+  }
+  // A reader that went away (`flashcut inspect app.elf | head`): end without a word, as a Unix
+  // tool killed by SIGPIPE does (Node ignores the signal and reports EPIPE on the stream instead).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      removePendingFiles();
+      process.exit(141);
     });
   }
   void main(process.argv.slice(2), {
