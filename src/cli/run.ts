@@ -11,11 +11,14 @@ export function run(): void {
       process.exit(code);
     });
   }
-  // Getters: Node sets up process.stdout and process.stderr on first use, which costs start-up
+  // Getters: Node sets up process.stdin, stdout and stderr on first use, which costs start-up
   // time that a quiet conversion to a file never needs.
   void main(process.argv.slice(2), {
     get stdout() {
       return process.stdout;
+    },
+    get stdin() {
+      return process.stdin;
     },
     get stderr() {
       return process.stderr;
