@@ -50,6 +50,18 @@ describe('--ld', () => {
     expect(withPath.code).toBe(0);
   });
 
+  it('reads INCLUDE with an absolute path and scripts that start with a UTF-8 byte-order mark, as GNU ld does', async () => {
+    const memory = join(dir, 'sub', 'memory.ld');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(memory, '\uFEFF' + readFileSync(`${SEED}/memory.ld`, 'utf8'));
+    const script = join(dir, 'app.ld');
+    writeFileSync(script, `\uFEFFINCLUDE ${memory}\n`);
+    const viaInclude = await run([`${SEED}/sane.elf`, '-o', join(dir, 'a.hex'), '--ld', script]);
+    const direct = await run([`${SEED}/sane.elf`, '-o', join(dir, 'b.hex'), '--ld', `${SEED}/sane.ld`]);
+    expect([viaInclude.code, direct.code]).toEqual([0, 0]);
+    expect(readFileSync(join(dir, 'a.hex'))).toEqual(readFileSync(join(dir, 'b.hex')));
+  });
+
   it('reports a malformed script as file:line:column, not as a problem of the ELF', async () => {
     const script = join(dir, 'bad.ld');
     writeFileSync(script, 'MEMORY\n{\n  FLASH (rx) : ORIGIN = 0x08000000 LENGTH = 64K\n  RAM (rwx) ORIGIN = 0x20000000, LENGTH = 8K\n}\n');
