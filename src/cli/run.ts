@@ -11,22 +11,48 @@ export function run(): void {
       process.exit(code);
     });
   }
-  // A reader that went away (`flashcut inspect app.elf | head`): end without a word, as a Unix
-  // tool killed by SIGPIPE does (Node ignores the signal and reports EPIPE on the stream instead).
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      removePendingFiles();
-      process.exit(141);
-    });
-  }
+  // Getters: Node sets up process.stdin, stdout and stderr on first use, which costs start-up
+  // time that a quiet conversion to a file never needs.
   void main(process.argv.slice(2), {
-    stdout: process.stdout,
-    stdin: process.stdin,
-    stderr: process.stderr,
-    width: process.stdout.columns ?? 80,
-    colour: { stdout: wantsColour(process.stdout.isTTY, process.env), stderr: wantsColour(process.stderr.isTTY, process.env) },
+    get stdout() {
+      return quietWhenClosed(process.stdout);
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    get stderr() {
+      return quietWhenClosed(process.stderr);
+    },
+    get width() {
+      return process.stdout.columns ?? 80;
+    },
+    colour: {
+      get stdout() {
+        return wantsColour(process.stdout.isTTY, process.env);
+      },
+      get stderr() {
+        return wantsColour(process.stderr.isTTY, process.env);
+      },
+    },
   }).then((code) => {
     process.exitCode = code;
   });
+}
+
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * The stream, set to end the run without a word when its reader goes away (`flashcut inspect
+ * app.elf | head`), as a Unix tool killed by SIGPIPE does: Node ignores the signal and reports
+ * EPIPE on the stream instead, which would otherwise print a stack trace.
+ */
+function quietWhenClosed(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  if (guarded.has(stream)) return stream;
+  guarded.add(stream);
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    removePendingFiles();
+    process.exit(141);
+  });
+  return stream;
 }
