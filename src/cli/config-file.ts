@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { FormatError } from '../errors.js';
 import { validateConfig, type ProjectConfig } from '../config/project-config.js';
+import { readFileText } from './files.js';
 import { displayPath } from './paths.js';
 
 /** A configuration and where it was found. */
@@ -9,6 +10,8 @@ export interface FoundConfig {
   readonly config: ProjectConfig;
   /** `package.json "flashcut"` or the file name, for the summary. */
   readonly label: string;
+  /** The file it is in, for errors about its values. */
+  readonly file: string;
   /** The folder its paths are relative to. */
   readonly folder: string;
 }
@@ -18,7 +21,8 @@ export const CONFIG_FILE = 'flashcut.config.json';
 /**
  * Looks for the project configuration from `startFolder` upward: in each folder a
  * flashcut.config.json, else a package.json with a `flashcut` key. Returns undefined when
- * there is none. Throws FormatError for a file that is not JSON or fails validation.
+ * there is none. Throws IoError for a file that cannot be read, FormatError for one that is not
+ * JSON or fails validation.
  */
 export function findConfig(startFolder: string): FoundConfig | undefined {
   for (let folder = resolve(startFolder); ; folder = dirname(folder)) {
@@ -28,7 +32,7 @@ export function findConfig(startFolder: string): FoundConfig | undefined {
     if (existsSync(pkg)) {
       const json = readJson(pkg);
       if (typeof json === 'object' && json !== null && 'flashcut' in json) {
-        return { config: validateConfig((json as { flashcut: unknown }).flashcut, pkg, 'flashcut.'), label: `${pkg} "flashcut"`, folder };
+        return { config: validateConfig((json as { flashcut: unknown }).flashcut, pkg, 'flashcut.'), label: `${pkg} "flashcut"`, file: pkg, folder };
       }
     }
     if (dirname(folder) === folder) return undefined;
@@ -41,23 +45,18 @@ export function readConfig(path: string): FoundConfig {
   const folder = dirname(resolve(path));
   if (path.endsWith('package.json')) {
     const inner = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).flashcut : undefined;
-    if (inner === undefined) throw new FormatError(`${path}: has no "flashcut" key`, undefined, { file: path });
-    return { config: validateConfig(inner, path, 'flashcut.'), label: `${path} "flashcut"`, folder };
+    if (inner === undefined) throw new FormatError('has no "flashcut" key', undefined, { file: path });
+    return { config: validateConfig(inner, path, 'flashcut.'), label: `${path} "flashcut"`, file: path, folder };
   }
-  return { config: validateConfig(json, path), label: path, folder };
+  return { config: validateConfig(json, path), label: path, file: path, folder };
 }
 
 function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new FormatError(`${path}: cannot read it: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`, undefined, { file: path });
-  }
+  const text = readFileText(path);
   try {
     // A byte-order mark, which Windows editors may write first, is not JSON.
     return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
   } catch (error) {
-    throw new FormatError(`${path}: not valid JSON: ${(error as Error).message}`, undefined, { file: path });
+    throw new FormatError(`not valid JSON: ${(error as Error).message}`, undefined, { file: path });
   }
 }

@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { IoError, UsageError } from '../errors.js';
+import { IoError } from '../errors.js';
+import { readFileText } from './files.js';
 import { displayPath } from './paths.js';
 import { parseLinkerScript, type IncludeReader, type LinkerScript } from '../windows/ld-script.js';
 
 /**
  * Reads the linker script at `path` and the files it INCLUDEs. An INCLUDE name is looked
  * up in the including script's folder, then in each of `searchPaths` (ld's -L, given as
- * --ld-path), in order. Throws UsageError when the script cannot be read, and the parser's
- * FormatError (naming the script, line and column) for a malformed one or a missing INCLUDE.
+ * --ld-path), in order. Throws IoError (with the file) when the script cannot be read, and the
+ * parser's FormatError (with the script, line and column) for a malformed one or a missing INCLUDE.
  */
 export function readLinkerScript(path: string, searchPaths: readonly string[]): LinkerScript {
   const include: IncludeReader = (name, fromFile) => {
@@ -19,13 +20,7 @@ export function readLinkerScript(path: string, searchPaths: readonly string[]): 
     }
     throw new IoError(`not found in ${candidates.map((c) => dirname(c)).join(', ')} (add folders with --ld-path)`);
   };
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read linker script ${path}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`);
-  }
-  return parseLinkerScript(text, { file: path, include });
+  return parseLinkerScript(readFileText(path), { file: path, include });
 }
 
 function readIfFile(path: string): string | undefined {

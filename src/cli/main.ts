@@ -1,9 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { extname, resolve } from 'node:path';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
-import { FlashcutError, FormatError, IoError, UsageError } from '../errors.js';
+import { inFile, IoError, UsageError } from '../errors.js';
 import type { OutputFormat } from '../write/format.js';
 import { formatByName, formatForPath, outputFormats } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
@@ -15,6 +15,8 @@ import type { FirmwareInput } from '../read/input.js';
 import { parseChecksumSpec } from '../transform/insert-checksum.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { writeFileAtomic } from './atomic-write.js';
+import { describeError, errorLine, EXIT } from './error-report.js';
+import { isSystemError, readFileBytes, systemText } from './files.js';
 import { findingLines, inspectLines } from './inspect-view.js';
 import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } from './json-report.js';
 import { parseCommandLine, type CliArgs } from './options.js';
@@ -36,9 +38,6 @@ export interface CliIo {
   readonly colour?: { readonly stdout: boolean; readonly stderr: boolean };
 }
 
-/** Exit codes, as documented in `--help` and the README. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, strict: 3 } as const;
-
 /**
  * Runs flashcut with `argv` (the arguments after the program name) and returns the exit
  * code. Never throws and never exits the process: every failure becomes one line on stderr.
@@ -47,7 +46,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let verbose = argv.includes('--verbose') || argv.includes('-v');
   let json = argv.includes('--json');
   let command: CliArgs['command'] = argv[0] === 'inspect' ? 'inspect' : 'convert';
-  let input: string | undefined;
   try {
     const parsed = await parseCommandLine(argv, packageVersion, io.width);
     if (parsed.kind === 'print') {
@@ -55,14 +53,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT.ok;
     }
     ({ verbose, json, command } = parsed.args);
-    if (parsed.args.inputs.length === 1) input = parseInputSpec(parsed.args.inputs[0] ?? '').path;
     return parsed.args.command === 'inspect' ? inspectFile(parsed.args, io) : await convertFile(parsed.args, io);
   } catch (error) {
-    const code = reportError(error, input, verbose, io);
-    if (json && error instanceof FlashcutError) {
-      io.stdout.write(toJson(errorDocument({ version: packageVersion(), command, status: 'error', exitCode: code }, error)));
-    }
-    return code;
+    const { exitCode, ...record } = describeError(error);
+    io.stderr.write(errorLine({ exitCode, ...record }) + '\n');
+    if (verbose && record.kind === 'internal' && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
+    if (json) io.stdout.write(toJson(errorDocument({ version: packageVersion(), command, status: 'error', exitCode }, record)));
+    return exitCode;
   }
 }
 
@@ -171,7 +168,8 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
       : [{ path, image: plan.image, format }],
   );
   // Every writer checks its options before producing a byte, so nothing is written unless all can be.
-  const pending = parts.map((part) => ({ ...part, chunks: writePlan({ ...plan, format: part.format }, part.image) }));
+  // A limit of the output's format is that output's: the error names it.
+  const pending = parts.map((part) => ({ ...part, chunks: inFile(part.path, () => writePlan({ ...plan, format: part.format }, part.image)) }));
   const written: (WrittenOutput & OutputRecord)[] = [];
   for (const part of pending) {
     // Only --json reports the digest, and hashing costs about 1.2 s per GB of output.
@@ -204,7 +202,7 @@ function* hashed(chunks: Iterable<Uint8Array>, hash: Hash): Generator<Uint8Array
 /** An input named on the command line (`app.elf`, `app.bin@0x08004000`), read and parsed. */
 function readInputFile(spec: string, args: CliArgs): { path: string; bytes: Uint8Array; input: FirmwareInput } {
   const { path, base } = parseInputSpec(spec);
-  const bytes = readFile(path);
+  const bytes = readFileBytes(path);
   return { path, bytes, input: readInput(bytes, { name: path, format: args.inputFormat, base }) };
 }
 
@@ -259,20 +257,12 @@ function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined 
   }
 }
 
-function readFile(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new IoError(`cannot read it: ${isSystemError(error) ? systemText(error) : String(error)}`);
-  }
-}
-
 /** Writes a file atomically; a system error names the file, not its temporary twin. */
 async function writeOutput(path: string, chunks: Iterable<Uint8Array>): Promise<number> {
   try {
     return await writeFileAtomic(path, chunks);
   } catch (error) {
-    if (isSystemError(error)) throw new IoError(`cannot write ${path}: ${systemText(error)}`);
+    if (isSystemError(error)) throw new IoError(`cannot write it: ${systemText(error)}`, { file: path });
     throw error;
   }
 }
@@ -304,36 +294,6 @@ async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<Uin
     if (!stream.write(chunk)) await once(stream, 'drain');
   }
   return size;
-}
-
-function reportError(error: unknown, input: string | undefined, verbose: boolean, io: CliIo): number {
-  if (error instanceof FlashcutError) {
-    // An error in a linker script or config file names that file itself.
-    const ownFile = error instanceof FormatError && error.file !== undefined;
-    const line = error instanceof FormatError && error.line !== undefined ? `:${error.line}` : '';
-    const where = error.code === 'usage' || input === undefined || ownFile ? '' : `${input}${line}: `;
-    io.stderr.write(`flashcut: error: ${where}${error.message}\n`);
-    return error.code === 'usage' ? EXIT.usage : EXIT.failed;
-  }
-  const message = isSystemError(error) ? systemMessage(error) : `internal error: ${String(error)} (please report it)`;
-  io.stderr.write(`flashcut: error: ${message}\n`);
-  if (verbose && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
-  return EXIT.failed;
-}
-
-function isSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && 'syscall' in error;
-}
-
-/** `ENOENT: no such file or directory, open 'x'` becomes `no such file or directory (x)`. */
-function systemMessage(error: unknown): string {
-  if (!isSystemError(error)) return String(error);
-  return error.path ? `${error.path}: ${systemText(error)}` : systemText(error);
-}
-
-/** The system's words without the code and the path: `no such file or directory`. */
-function systemText(error: NodeJS.ErrnoException): string {
-  return error.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
 }
 
 function packageVersion(): string {

@@ -141,7 +141,7 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
     .example(EXAMPLES)
     .epilogue(
       'Keeps the bytes of an ELF32, Intel HEX, S-record or BIN (FILE@ADDRESS) that lie in your flash windows ' +
-        'and writes them as Intel HEX, S-record, BIN, DfuSe or UF2.\n\nExit codes: 0 done, 1 bad input or layout, 2 bad command line, 3 --strict found a problem (nothing written).')
+        'and writes them as Intel HEX, S-record, BIN, DfuSe or UF2.\n\nExit codes: 0 done, 1 bad input or layout, 2 bad command line, 3 --strict found a problem (nothing written), 4 a file cannot be read or written, 5 an output over a limit.')
     .version(version())
     .help()
     .alias('help', 'h')
