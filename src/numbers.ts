@@ -63,3 +63,12 @@ export function count(value: number): string {
 export function rangeText(start: number, end: number): string {
   return end > start ? `${hex32(start)}-${hex32(end - 1)}` : `${hex32(start)} (empty)`;
 }
+
+/** How many names a message lists before it counts the rest (a dsPIC ELF has 200 vector sections). */
+const NAMES_SHOWN = 6;
+
+/** `.text .data` or `.ivt._T1 .ivt._T2 ... and 194 more`: a few names, so that a message stays one readable line. */
+export function fewNames(names: readonly string[], shown = NAMES_SHOWN): string {
+  if (names.length <= shown) return names.join(' ');
+  return `${names.slice(0, shown).join(' ')} and ${count(names.length - shown)} more`;
+}

@@ -191,3 +191,70 @@ describe('findings on the seed samples', () => {
     expect(codes(sample('sane'), [parseRegion('0:0x20000000')])).toEqual([]);
   });
 });
+
+describe.each([true, false])('segment-overlap and headers from the sections (little-endian: %s)', (littleEndian) => {
+  const flash = (sp = 0x2000_1000) => ({ paddr: 0x0800_0000, data: firmware(sp, 0x0800_0041, littleEndian) });
+  const text = [
+    { name: '.isr_vector', segment: 0, size: 0x40 },
+    { name: '.text', segment: 0, offset: 0x40, flags: SHF_ALLOC | SHF_EXECINSTR },
+  ];
+  const of = (spec: Omit<ElfSpec, 'littleEndian' | 'entry'>, windows: readonly FlashWindow[] = [FLASH]) =>
+    findingsOf(buildElf({ littleEndian, entry: 0x0800_0041, ...spec }), windows);
+
+  it('a NOBITS segment whose memsz spans another segment overlaps nothing', () => {
+    const found = of({
+      segments: [flash(), { paddr: 0x0800_0100, vaddr: 0x2000_0000, data: 0x10, memsz: 0x1000, flags: 6 }, { paddr: 0x2000_0800, data: 0, memsz: 0x100, flags: 6 }],
+      sections: [
+        ...text,
+        { name: '.data', segment: 1, flags: SHF_ALLOC | SHF_WRITE },
+        { name: '.bss', segment: 1, offset: 0x10, size: 0xf0, type: SHT_NOBITS, flags: SHF_ALLOC | SHF_WRITE },
+        { name: '.noinit', segment: 2, size: 0x100, type: SHT_NOBITS, flags: SHF_ALLOC | SHF_WRITE },
+      ],
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('headers swept in front of .bss (Zephyr, Teensy 4.1): one finding for the one range, no overlap', () => {
+    const found = of({
+      segments: [
+        flash(),
+        { paddr: 0x0800_0100, vaddr: 0x2000_0000, data: 0x20, flags: 6 },
+        // The program headers load at 0x20000000, where .data runs; .bss follows them.
+        { paddr: 0x2000_0100, data: 0, memsz: 0x200, flags: 6, headerBytes: 0x100 },
+      ],
+      sections: [...text, { name: '.data', segment: 1, flags: SHF_ALLOC | SHF_WRITE }, { name: '.bss', segment: 2, size: 0x200, type: SHT_NOBITS, flags: SHF_ALLOC | SHF_WRITE }],
+    });
+    expect(found.map((f) => [f.code, f.severity, f.address])).toEqual([['headers-in-segment', 'warning', 0x2000_0000]]);
+    expect(found[0]?.message).toMatch(/loading at 0x20000000 \(outside the flash windows, in part or whole\)/);
+  });
+
+  it('a load duplicated with identical bytes is a warning; different bytes (outside the windows) an error', () => {
+    const same = of({ segments: [flash(), { paddr: 0x0800_0000, data: firmware(0x2000_1000, 0x0800_0041, littleEndian, 0x40) }], sections: [...text, { name: '.copy', segment: 1 }] });
+    expect(same.map((f) => [f.code, f.severity])).toEqual([['segment-overlap', 'warning'], ['segment-overlap', 'warning']]);
+    expect(same[0]?.message).toMatch(/sections \.isr_vector \.copy \(segments 0 and 1\) load to the same 64 bytes at 0x08000000-0x0800003F: with the same bytes/);
+
+    const ram = (seed: number) => ({ paddr: 0x2000_8000, data: pattern(0x20, seed), flags: 6 });
+    const differ = of({ segments: [flash(), ram(1), ram(2)], sections: [...text, { name: '.a', segment: 1 }, { name: '.b', segment: 2 }] });
+    const overlap = differ.find((f) => f.code === 'segment-overlap' && f.summary.includes('load to'));
+    expect(overlap).toMatchObject({ severity: 'error', sections: ['.a', '.b'], address: 0x2000_8000 });
+    expect(overlap?.message).toMatch(/with different bytes: one overwrites the other/);
+  });
+
+  it('sections sharing run addresses (an armlink overlay) are a warning', () => {
+    const found = of({
+      segments: [flash(), { paddr: 0x0800_0100, vaddr: 0x2000_0000, data: 0x10, flags: 6 }, { paddr: 0x0800_0110, vaddr: 0x2000_0000, data: 0x10, flags: 6 }],
+      sections: [...text, { name: 'RW_APP1', segment: 1, flags: SHF_ALLOC | SHF_WRITE }, { name: 'RW_APP2', segment: 2, flags: SHF_ALLOC | SHF_WRITE }],
+    });
+    expect(found.map((f) => [f.code, f.severity, f.summary])).toEqual([['segment-overlap', 'warning', 'segments 1 and 2 run at the same addresses 0x20000000-0x2000000F']]);
+    expect(found[0]?.message).toMatch(/an overlay/);
+  });
+
+  it('messages name a few sections and count the rest (a dsPIC file has 200)', () => {
+    const many = Array.from({ length: 200 }, (_, i) => ({ name: `.ivt._Interrupt${i}`, segment: 1, offset: 4 * i, size: 4, flags: SHF_ALLOC | SHF_WRITE }));
+    const found = of({ segments: [flash(), { paddr: 0x2000_4000, data: 0x320, flags: 6 }], sections: [...text, ...many] });
+    const outside = found.find((f) => f.code === 'load-outside-windows');
+    expect(outside?.message).toMatch(/holds \.ivt\._Interrupt0 \.ivt\._Interrupt1 .* \.ivt\._Interrupt5 and 194 more\./);
+    for (const f of found) expect(f.message.length + f.summary.length + f.fix.length).toBeLessThan(1200);
+    expect(outside?.sections).toHaveLength(200);
+  });
+});

@@ -171,7 +171,9 @@ describe('a signal during a long write', () => {
   const bigElf = buildElf({ segments: [{ paddr: 0x0800_0000, data: new Uint8Array(48 << 20).fill(0x5a) }] });
 
   it.each([
+    ['SIGHUP', 129],
     ['SIGINT', 130],
+    ['SIGQUIT', 131],
     ['SIGTERM', 143],
   ] as const)('%s: exit %i, the old output intact, no temporary file', async (signal, exitCode) => {
     const input = file('big.elf', bigElf);
@@ -180,7 +182,7 @@ describe('a signal during a long write', () => {
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let signalled = false;
     while (!signalled && child.exitCode === null) {
-      if (readdirSync(dir).some((f) => f.endsWith('.flashcut-tmp'))) signalled = child.kill(signal);
+      if (readdirSync(dir).some((f) => f.startsWith('.flashcut-'))) signalled = child.kill(signal);
       else await new Promise((r) => setTimeout(r, 1));
     }
     expect(signalled, 'the write ended before the temporary file was seen').toBe(true);

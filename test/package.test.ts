@@ -32,16 +32,16 @@ const isBuiltin = (name: string) => name.startsWith('node:') || builtinModules.i
 const isPackage = (name: string) => !name.startsWith('.') && !isBuiltin(name);
 
 describe('npm pack', () => {
-  it('holds the library, its types, the CLI bundle and shim, the schemas, README and LICENSE, nothing else', () => {
+  it('holds the library, its types, the CLI bundle and shim, the CMake module, the schemas, README and LICENSE, nothing else', () => {
     const files = packedFiles();
     const unexpected = files.filter(
       (f) =>
         !/^dist\/.+\.(js|d\.ts)$/.test(f) &&
         !/^schema\/[^/]+\.schema\.json$/.test(f) &&
-        !['bin/flashcut.js', 'bin/compile-cache.cjs', 'bin/package.json', 'dist/flashcut.cjs', 'README.md', 'LICENSE', 'package.json'].includes(f),
+        !['bin/flashcut.js', 'bin/compile-cache.cjs', 'bin/package.json', 'dist/flashcut.cjs', 'cmake/flashcut.cmake', 'README.md', 'LICENSE', 'package.json'].includes(f),
     );
     expect(unexpected).toEqual([]);
-    for (const needed of ['bin/flashcut.js', 'dist/flashcut.cjs', 'dist/index.js', 'dist/index.d.ts', 'schema/report.schema.json', 'LICENSE']) {
+    for (const needed of ['bin/flashcut.js', 'dist/flashcut.cjs', 'cmake/flashcut.cmake', 'dist/index.js', 'dist/index.d.ts', 'schema/report.schema.json', 'LICENSE']) {
       expect(files).toContain(needed);
     }
   });

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { FormatError } from '../errors.js';
+import { FilesRead, readRegularText } from './files-read.js';
 import { validateConfig, type ProjectConfig } from '../config/project-config.js';
-import { readFileText } from './files.js';
 import { displayPath } from './paths.js';
 
 /** A configuration and where it was found. */
@@ -17,21 +17,24 @@ export interface FoundConfig {
 }
 
 export const CONFIG_FILE = 'flashcut.config.json';
+/** A configuration file (or package.json) larger than this is refused. */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 /**
  * Looks for the project configuration from `startFolder` upward: in each folder a
  * flashcut.config.json, else a package.json with a `flashcut` key. Returns undefined when
  * there is none. Throws IoError for a file that cannot be read, FormatError for one that is not
- * JSON or fails validation.
+ * JSON or fails validation. The file used is noted in `read`.
  */
-export function findConfig(startFolder: string): FoundConfig | undefined {
+export function findConfig(startFolder: string, read: FilesRead = new FilesRead()): FoundConfig | undefined {
   for (let folder = resolve(startFolder); ; folder = dirname(folder)) {
     const own = join(folder, CONFIG_FILE);
-    if (existsSync(own)) return readConfig(displayPath(own));
+    if (existsSync(own)) return readConfig(displayPath(own), read);
     const pkg = displayPath(join(folder, 'package.json'));
     if (existsSync(pkg)) {
-      const json = readJson(pkg);
+      const json = readJson(pkg, new FilesRead());
       if (typeof json === 'object' && json !== null && 'flashcut' in json) {
+        read.note(pkg, 'the project configuration');
         return { config: validateConfig((json as { flashcut: unknown }).flashcut, pkg, 'flashcut.'), label: `${pkg} "flashcut"`, file: pkg, folder };
       }
     }
@@ -40,8 +43,8 @@ export function findConfig(startFolder: string): FoundConfig | undefined {
 }
 
 /** Reads a configuration file named with --config: a flashcut.config.json, or a package.json's `flashcut` object. */
-export function readConfig(path: string): FoundConfig {
-  const json = readJson(path);
+export function readConfig(path: string, read: FilesRead = new FilesRead()): FoundConfig {
+  const json = readJson(path, read);
   const folder = dirname(resolve(path));
   if (path.endsWith('package.json')) {
     const inner = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).flashcut : undefined;
@@ -51,8 +54,9 @@ export function readConfig(path: string): FoundConfig {
   return { config: validateConfig(json, path), label: path, file: path, folder };
 }
 
-function readJson(path: string): unknown {
-  const text = readFileText(path);
+/** Parses a JSON file, noting it in `read`. */
+function readJson(path: string, read: FilesRead): unknown {
+  const text = readRegularText(path, MAX_CONFIG_BYTES, read, 'the project configuration');
   try {
     // A byte-order mark, which Windows editors may write first, is not JSON.
     return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;

@@ -1,5 +1,5 @@
 import { FlashcutError, type ErrorCode, type ErrorKind } from '../errors.js';
-import { isSystemError, systemText } from './files.js';
+import { isSystemError, systemText } from './files-read.js';
 import { FLAG_OF_OPTION } from './option-flags.js';
 
 /** Exit codes, as documented in `--help` and the README: one per error kind, and 3 for --strict. */

@@ -1,32 +1,38 @@
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { IoError } from '../errors.js';
-import { readFileText } from './files.js';
+import { IoError, OutputLimitError } from '../errors.js';
+import { count } from '../numbers.js';
+import { FilesRead, readRegularText } from './files-read.js';
 import { displayPath } from './paths.js';
 import { parseLinkerScript, type IncludeReader, type LinkerScript } from '../windows/ld-script.js';
 
+/** A linker script or INCLUDEd file larger than this is refused (the largest real ones are a few hundred KB). */
+export const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
+/** The script and everything it INCLUDEs, together. */
+export const MAX_SCRIPT_TOTAL_BYTES = 16 * 1024 * 1024;
+
 /**
- * Reads the linker script at `path` and the files it INCLUDEs. An INCLUDE name is looked
- * up in the including script's folder, then in each of `searchPaths` (ld's -L, given as
- * --ld-path), in order. Throws IoError (with the file) when the script cannot be read, and the
- * parser's FormatError (with the script, line and column) for a malformed one or a missing INCLUDE.
+ * Reads the linker script at `path` and the files it INCLUDEs, noting each in `read`. An
+ * INCLUDE name is looked up in the including script's folder, then in each of `searchPaths`
+ * (ld's -L, given as --ld-path), in order. Only regular files are read, each of at most
+ * MAX_SCRIPT_BYTES and all of them of at most MAX_SCRIPT_TOTAL_BYTES. Throws IoError (with the
+ * file) when the script cannot be read, OutputLimitError when the files are too large, and the
+ * parser's errors (with the script, line and column) for a malformed one or an INCLUDE that is
+ * missing, special or too large.
  */
-export function readLinkerScript(path: string, searchPaths: readonly string[]): LinkerScript {
+export function readLinkerScript(path: string, searchPaths: readonly string[], read: FilesRead = new FilesRead()): LinkerScript {
+  let total = 0;
+  const readText = (file: string, role: 'the linker script' | 'a file the linker script INCLUDEs') => {
+    const text = readRegularText(file, MAX_SCRIPT_BYTES, read, role);
+    total += text.length;
+    if (total > MAX_SCRIPT_TOTAL_BYTES) throw new OutputLimitError(`the linker script and its INCLUDEs hold over ${count(MAX_SCRIPT_TOTAL_BYTES)} bytes`);
+    return text;
+  };
   const include: IncludeReader = (name, fromFile) => {
     const candidates = [join(dirname(fromFile), name), ...searchPaths.map((dir) => join(dir, name))];
-    for (const candidate of candidates) {
-      const text = readIfFile(candidate);
-      if (text !== undefined) return { file: displayPath(candidate), text };
-    }
-    throw new IoError(`not found in ${candidates.map((c) => dirname(c)).join(', ')} (add folders with --ld-path)`);
+    const found = candidates.find((candidate) => existsSync(candidate));
+    if (found === undefined) throw new IoError(`not found in ${candidates.map((c) => dirname(c)).join(', ')} (add folders with --ld-path)`);
+    return { file: displayPath(found), text: readText(found, 'a file the linker script INCLUDEs') };
   };
-  return parseLinkerScript(readFileText(path), { file: path, include });
-}
-
-function readIfFile(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
-  }
+  return parseLinkerScript(readText(path, 'the linker script'), { file: path, include });
 }

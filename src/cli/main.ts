@@ -1,7 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { realpathSync, statSync } from 'node:fs';
-import { once } from 'node:events';
-import { extname, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { extname } from 'node:path';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
 import { inFile, IoError, UsageError } from '../errors.js';
 import type { OutputFormat } from '../write/format.js';
@@ -14,9 +13,9 @@ import type { FlashWindow } from '../windows/window.js';
 import type { FirmwareInput } from '../read/input.js';
 import { parseChecksumSpec } from '../transform/insert-checksum.js';
 import { parseAddress, parseNumber } from '../numbers.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { stageOutputs } from './atomic-write.js';
 import { describeError, errorLine, EXIT } from './error-report.js';
-import { isSystemError, readFileBytes, systemText } from './files.js';
+import { FilesRead, isSystemError, readFileBytes, systemText } from './files-read.js';
 import { findingLines, inspectLines } from './inspect-view.js';
 import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } from './json-report.js';
 import { parseCommandLine, type CliArgs } from './options.js';
@@ -82,10 +81,13 @@ function inspectFile(args: CliArgs, io: CliIo): number {
 
 async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
   const inputPaths = args.inputs.map((spec) => parseInputSpec(spec).path);
-  const settings = resolveSettings(args, inputPaths[0] ?? '');
+  const read = new FilesRead();
+  for (const input of inputPaths) read.note(input, 'the input file');
+  const settings = resolveSettings(args, inputPaths[0] ?? '', read);
   const outputs = settings.outputs;
   if (outputs === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output), or "output" in the project configuration');
-  for (const path of outputs) if (path !== '-') for (const input of inputPaths) checkOutputPath(input, path);
+  // Before any input is read: a wrong output path fails at once.
+  for (const path of outputs) if (path !== '-') checkOutputPath(path, read);
   if (args.json && outputs.includes('-')) {
     throw new UsageError('--json prints the report on standard output: write the image to a file (-o FILE)');
   }
@@ -143,20 +145,25 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
   }));
   const run = { inputs, image: plan.image, transforms: plan.transforms, notes };
   const findings = strictFailures(inputs.flatMap((i) => i.analysis.findings));
-  const report = (status: 'ok' | 'strict', outputs: readonly (WrittenOutput & OutputRecord)[]): void => {
+  /** The report of the run, made before any output is put in place (making it can fail); the result prints it. */
+  const report = (status: 'ok' | 'strict', outputs: readonly (WrittenOutput & OutputRecord)[]): (() => void) => {
     const exitCode = status === 'strict' ? EXIT.strict : EXIT.ok;
     if (args.json) {
-      io.stdout.write(toJson(reportDocument(header(args, status === 'strict', exitCode), run, outputs)));
-    } else if (!args.quiet) {
-      io.stderr.write(summaryLines(run, outputs, painter(io.colour?.stderr ?? false)).join('\n') + '\n');
-    } else if (status === 'strict') {
-      // Quiet prints errors only: here, the findings that failed the run.
-      io.stderr.write(findingLines(findings, painter(io.colour?.stderr ?? false), 'short').join('\n') + '\n');
+      const text = toJson(reportDocument(header(args, status === 'strict', exitCode), run, outputs));
+      return () => io.stdout.write(text);
     }
+    const lines = !args.quiet
+      ? summaryLines(run, outputs, painter(io.colour?.stderr ?? false))
+      : status === 'strict'
+        ? // Quiet prints errors only: here, the findings that failed the run.
+          findingLines(findings, painter(io.colour?.stderr ?? false), 'short')
+        : undefined;
+    const text = lines === undefined ? '' : lines.join('\n') + '\n';
+    return () => io.stderr.write(text);
   };
   // --strict: every error or warning fails the run before a byte is written (dropped padding makes no finding).
   if (args.strict && findings.length > 0) {
-    report('strict', []);
+    report('strict', [])();
     if (!args.json) io.stderr.write(`flashcut: --strict: ${findings.length} finding(s); nothing written\n`);
     return EXIT.strict;
   }
@@ -167,26 +174,35 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
       ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(path, window.name), image, format }))
       : [{ path, image: plan.image, format }],
   );
+  for (const { path } of parts) if (path !== '-') checkOutputPath(path, read);
   // Every writer checks its options before producing a byte, so nothing is written unless all can be.
   // A limit of the output's format is that output's: the error names it.
-  const pending = parts.map((part) => ({ ...part, chunks: inFile(part.path, () => writePlan({ ...plan, format: part.format }, part.image)) }));
-  const written: (WrittenOutput & OutputRecord)[] = [];
-  for (const part of pending) {
+  const pending = parts.map((part) => {
+    const chunks = inFile(part.path, () => writePlan({ ...plan, format: part.format }, part.image));
     // Only --json reports the digest, and hashing costs about 1.2 s per GB of output.
     const hash = args.json ? createHash('sha256') : undefined;
-    const chunks = hash ? hashed(part.chunks, hash) : part.chunks;
-    const size = part.path === '-' ? await writeToStream(io.stdout, chunks) : await writeOutput(part.path, chunks);
-    written.push({
+    return { ...part, hash, chunks: hash ? hashed(chunks, hash) : chunks };
+  });
+  // Every output is staged and the report made before the first one is put in place.
+  const staged = await systemErrorsNamed(() => stageOutputs(pending.map((p) => (p.path === '-' ? { stream: io.stdout, chunks: p.chunks } : { path: p.path, chunks: p.chunks }))));
+  let print: () => void;
+  try {
+    const written = pending.map((part, i) => ({
       path: part.path === '-' ? '(standard output)' : part.path,
       title: part.format.title,
       format: part.format.name,
-      size,
-      ...(hash ? { sha256: hash.digest('hex') } : {}),
+      size: staged.sizes[i] ?? 0,
+      ...(part.hash ? { sha256: part.hash.digest('hex') } : {}),
       start: part.image.start ?? 0,
       end: part.image.end ?? 0,
-    });
+    }));
+    print = report('ok', written);
+  } catch (error) {
+    staged.discard();
+    throw error;
   }
-  report('ok', written);
+  await systemErrorsNamed(() => staged.commit());
+  print();
   return EXIT.ok;
 }
 
@@ -239,14 +255,10 @@ function chooseFormat(name: string | undefined, target: string): OutputFormat {
   return format;
 }
 
-/** Refuses an output that is a folder or the input itself, before any work is done. */
-function checkOutputPath(input: string, target: string): void {
-  const existing = statOrUndefined(target);
-  if (existing?.isDirectory()) throw new UsageError(`output '${target}' is a folder: give a file name`);
-  const same = existing && statOrUndefined(input) && realpathSync(target) === realpathSync(input);
-  if (same || resolve(target) === resolve(input)) {
-    throw new UsageError(`output '${target}' is the input file: refusing to overwrite it`);
-  }
+/** Refuses an output that is a folder or one of the files read (an input, the linker script, ...). */
+function checkOutputPath(target: string, read: FilesRead): void {
+  if (statOrUndefined(target)?.isDirectory()) throw new UsageError(`output '${target}' is a folder: give a file name`);
+  read.refuseOverwriting(target);
 }
 
 function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
@@ -257,12 +269,12 @@ function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined 
   }
 }
 
-/** Writes a file atomically; a system error names the file, not its temporary twin. */
-async function writeOutput(path: string, chunks: Iterable<Uint8Array>): Promise<number> {
+/** Runs an output step; a system error (which names the output, not its temporary twin) becomes an IoError. */
+async function systemErrorsNamed<T>(step: () => Promise<T>): Promise<T> {
   try {
-    return await writeFileAtomic(path, chunks);
+    return await step();
   } catch (error) {
-    if (isSystemError(error)) throw new IoError(`cannot write it: ${systemText(error)}`, { file: path });
+    if (isSystemError(error)) throw new IoError(`cannot write it: ${systemText(error)}`, { file: error.path });
     throw error;
   }
 }
@@ -285,15 +297,6 @@ export function splitPath(target: string, windowName: string): string {
 
 function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {
   return text === undefined ? undefined : parse(text);
-}
-
-async function writeToStream(stream: NodeJS.WritableStream, chunks: Iterable<Uint8Array>): Promise<number> {
-  let size = 0;
-  for (const chunk of chunks) {
-    size += chunk.length;
-    if (!stream.write(chunk)) await once(stream, 'drain');
-  }
-  return size;
 }
 
 function packageVersion(): string {

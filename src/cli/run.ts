@@ -4,7 +4,8 @@ import { wantsColour } from './text.js';
 
 /** The process entry point: wires `main` to the real process, and cleans up on a signal. */
 export function run(): void {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  // Every signal that ends the process and can be caught: 128 + its number, as shells report it.
+  for (const [signal, code] of [['SIGHUP', 129], ['SIGINT', 130], ['SIGQUIT', 131], ['SIGTERM', 143]] as const) {
     process.on(signal, () => {
       removePendingFiles();
       process.exit(code);

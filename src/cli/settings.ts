@@ -5,6 +5,7 @@ import type { ProjectConfig } from '../config/project-config.js';
 import { dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
 import { flashWindowsOf } from '../windows/ld-windows.js';
 import { findConfig, readConfig, type FoundConfig } from './config-file.js';
+import { FilesRead } from './files-read.js';
 import { readLinkerScript } from './ld-file.js';
 import type { CliArgs } from './options.js';
 import { displayPath } from './paths.js';
@@ -27,12 +28,13 @@ export interface Settings {
 
 /**
  * Merges the command line with the project configuration (from --config, or found from the
- * (first) input's folder upward; none with --no-config) and reads the windows' source. Every command-line setting wins
+ * (first) input's folder upward; none with --no-config) and reads the windows' source, noting
+ * every file read in `read`. Every command-line setting wins
  * over the same setting in the configuration; windows come from one source only.
  * Throws UsageError for conflicting options, and the readers' errors.
  */
-export function resolveSettings(args: CliArgs, input: string): Settings {
-  const found = args.config === false ? undefined : args.config !== undefined ? readConfig(args.config) : findConfig(dirname(input));
+export function resolveSettings(args: CliArgs, input: string, read: FilesRead = new FilesRead()): Settings {
+  const found = args.config === false ? undefined : args.config !== undefined ? readConfig(args.config, read) : findConfig(dirname(input), read);
   const config: ProjectConfig = found?.config ?? {};
   const fromConfig: string[] = [];
   const overridden: string[] = [];
@@ -46,7 +48,7 @@ export function resolveSettings(args: CliArgs, input: string): Settings {
     return value;
   };
 
-  const windows = chooseWindowSource(args, found, fromConfig, overridden);
+  const windows = chooseWindowSource(args, found, fromConfig, overridden, read);
   const outputs = pick(args.output === undefined ? undefined : [args.output], 'output', config.output?.map((o) => configPath(found, o.replace(/\{name\}/g, inputName(input)))));
   // A configured format belongs to the configured outputs: an output named on the command line
   // takes its format from --format or its own extension.
@@ -68,7 +70,7 @@ interface ChosenWindowSource {
   readonly notes: readonly string[];
 }
 
-function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromConfig: string[], overridden: string[]): ChosenWindowSource {
+function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromConfig: string[], overridden: string[], read: FilesRead): ChosenWindowSource {
   const config = found?.config ?? {};
   const cliSources = [args.region.length > 0 && '--region', args.ld !== undefined && '--ld', args.dfuseLayout !== undefined && '--dfuse-layout'].filter(
     (s): s is string => s !== false,
@@ -82,7 +84,7 @@ function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromC
   const ldRegions = args.ldRegion.length > 0 ? args.ldRegion : config.ldRegions;
 
   if (args.region.length > 0) return { windows: args.region.map((text) => parseRegion(text)), dfuse: undefined, notes: [] };
-  if (args.ld !== undefined) return ldWindows(args.ld, `--ld ${args.ld}`, args.ldPath, ldRegions);
+  if (args.ld !== undefined) return ldWindows(args.ld, `--ld ${args.ld}`, args.ldPath, ldRegions, read);
   if (args.dfuseLayout !== undefined) return dfuse(args.dfuseLayout, '--dfuse-layout');
   if (found === undefined || configSource === undefined) return { windows: undefined, dfuse: undefined, notes: [] };
 
@@ -92,11 +94,11 @@ function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromC
   if (configSource === 'dfuseLayout') return inConfig(found, () => dfuse(config.dfuseLayout ?? '', where));
   const script = configPath(found, config.ld ?? '');
   const searchPaths = args.ldPath.length > 0 ? args.ldPath : (config.ldPath ?? []).map((p) => configPath(found, p));
-  return ldWindows(script, `ld ${script} (${found.label})`, searchPaths, ldRegions);
+  return ldWindows(script, `ld ${script} (${found.label})`, searchPaths, ldRegions, read);
 }
 
-function ldWindows(path: string, label: string, searchPaths: readonly string[], names: readonly string[] | undefined): ChosenWindowSource {
-  const { windows, skipped, ram } = flashWindowsOf(readLinkerScript(path, searchPaths), label, names);
+function ldWindows(path: string, label: string, searchPaths: readonly string[], names: readonly string[] | undefined, read: FilesRead): ChosenWindowSource {
+  const { windows, skipped, ram } = flashWindowsOf(readLinkerScript(path, searchPaths, read), label, names);
   return { windows, dfuse: undefined, ram, notes: skipped.map((line) => `left out ${line}`) };
 }
 

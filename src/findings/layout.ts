@@ -1,16 +1,15 @@
-import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, SHT_NOBITS } from '../read/elf/constants.js';
-import type { LoadSegment } from '../read/elf/types.js';
+import { SHT_NOBITS } from '../read/elf/constants.js';
+import type { ElfFile, LoadSegment } from '../read/elf/types.js';
 import type { DroppedRange } from '../select/select.js';
-import { intersectSpans, mergeSpans, type Span } from '../image/spans.js';
-import { count, hex, hex32, rangeText } from '../numbers.js';
-import { namesText, sectionLabel, sectionLoadAddress, type CheckContext } from './context.js';
+import { intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
+import { count, fewNames, hex, hex32, rangeText } from '../numbers.js';
+import { headerLoadSpans, namesText, sectionLabel, sectionLoadAddress, type CheckContext } from './context.js';
 import { CORTEX_M_SRAM_REGION, ramAt, regionAt } from './regions.js';
 import type { Finding } from './types.js';
 
 /** Segments whose file bytes load outside every flash window: what a flash-only programmer refuses. */
 export function loadOutsideWindows(ctx: CheckContext): Finding[] {
-  const bySegment = groupBySegment(ctx.selection.dropped.filter((d) => d.reason === 'outside-windows'));
-  return [...bySegment].map(([index, ranges]) => {
+  return [...outsideFirmware(ctx)].map(([index, ranges]) => {
     const segment = segmentOf(ctx, index);
     const bytes = ranges.reduce((sum, r) => sum + (r.end - r.start), 0);
     const first = ranges[0] as DroppedRange;
@@ -26,10 +25,10 @@ export function loadOutsideWindows(ctx: CheckContext): Finding[] {
       ? `if ${namesText(names)} belongs in flash, give a window that covers ${rangeText(first.start, last.end)} ` +
         '(--region, or its region with --ld/--ld-region); otherwise mark it (NOLOAD) or place it in a flash region in the linker script'
       : withContents.length > 0
-        ? `in the linker script, give ${withContents.join(' ')} a load address in flash ('>RAM AT> FLASH', or move its input ` +
+        ? `in the linker script, give ${fewNames(withContents)} a load address in flash ('>RAM AT> FLASH', or move its input ` +
           `sections into .data, which the start-up code copies), or mark it (NOLOAD) if nothing needs its contents` +
-          (zeroFilled.length > 0 ? `; then ${zeroFilled.join(' ')} no longer need file bytes` : '')
-        : `mark ${names.length > 0 ? names.join(' ') : 'the sections'} (NOLOAD) in the linker script, or move them into a flash region`;
+          (zeroFilled.length > 0 ? `; then ${fewNames(zeroFilled)} no longer need file bytes` : '')
+        : `mark ${names.length > 0 ? fewNames(names) : 'the sections'} (NOLOAD) in the linker script, or move them into a flash region`;
     return {
       code: 'load-outside-windows',
       severity: 'warning',
@@ -76,17 +75,13 @@ export function ramSectionWithoutAt(ctx: CheckContext): Finding[] {
 
 /** The ELF header or program header table inside a loadable segment's file bytes (GNU ld does this when there is room). */
 export function headersInSegment(ctx: CheckContext): Finding[] {
-  const h = ctx.elf.header;
-  const headers = mergeSpans([
-    { start: 0, end: Math.max(ELF32_EHDR_SIZE, h.e_ehsize) },
-    { start: h.e_phoff, end: h.e_phoff + h.e_phnum * ELF32_PHDR_SIZE },
-  ]);
   return ctx.elf.loadSegments.flatMap((segment) => {
-    const swept = intersectSpans([{ start: segment.fileOffset, end: segment.fileOffset + segment.fileSize }], headers);
+    const swept = headerLoadSpans(ctx.elf, segment);
     const first = swept[0];
     if (!first) return [];
     const bytes = swept.reduce((sum, s) => sum + (s.end - s.start), 0);
-    const at = segment.lma + (first.start - segment.fileOffset);
+    const at = first.start;
+    const outside = subtractSpans(swept, mergeSpans(ctx.selection.windows)).length > 0;
     return [
       {
         code: 'headers-in-segment',
@@ -94,8 +89,8 @@ export function headersInSegment(ctx: CheckContext): Finding[] {
         summary: `segment ${segment.index} holds ${count(bytes)} bytes of ELF/program headers at ${hex32(at)}`,
         message:
           `segment ${segment.index} starts at file offset ${hex(segment.fileOffset)} and so holds ${count(bytes)} bytes of the ` +
-          `ELF header and program header table, loading at ${hex32(at)}. flashcut drops them, but objcopy and programmers ` +
-          'that write whole segments put them into flash in front of your firmware.',
+          `ELF header and program header table, loading at ${hex32(at)}${outside ? ' (outside the flash windows, in part or whole)' : ''}. ` +
+          'flashcut drops them, but objcopy and programmers that write whole segments put them into memory in front of your firmware.',
         fix:
           'in the linker script, start the first output section at the origin of its memory region (GNU ld sweeps the headers ' +
           'into the first segment when they fit in front of it), or declare PHDRS without FILEHDR and PHDRS',
@@ -106,35 +101,125 @@ export function headersInSegment(ctx: CheckContext): Finding[] {
   });
 }
 
-/** Two segments loading to, or running at, the same addresses. */
+/**
+ * Sections of different segments (or of one) loading to, or running at, the same addresses.
+ * Decided from the sections, not the program headers: GNU ld gives a NOBITS segment a memsz
+ * that spans other segments, and sweeps the ELF headers in front of `.bss`, neither of which
+ * puts two things in one place. Only different bytes loading to one address are an error; bytes
+ * loaded twice alike, and sections sharing run addresses (an overlay, as armlink links
+ * applications that share RAM), are a warning. A file without section headers is judged by its
+ * segments' file bytes and memory sizes.
+ */
 export function segmentOverlap(ctx: CheckContext): Finding[] {
-  const segments = ctx.elf.loadSegments;
-  const load = overlaps(segments.map((s) => ({ segment: s, start: s.lma, end: s.lma + s.fileSize })));
-  const run = overlaps(segments.map((s) => ({ segment: s, start: s.vma, end: s.vma + s.memSize })));
-  const describe = (kind: 'load' | 'run', [a, b, span]: Overlap): Finding => ({
+  const { load, run } = placedRanges(ctx.elf);
+  const groups = new Map<string, OverlapGroup>();
+  for (const [kind, ranges] of [['load', load], ['run', run]] as const) {
+    for (const [a, b, span] of overlaps(ranges)) {
+      const [first, second] = a.segment.index <= b.segment.index ? [a, b] : [b, a];
+      const key = `${kind} ${first.segment.index} ${second.segment.index}`;
+      const group = groups.get(key) ?? { kind, a: first.segment, b: second.segment, spans: [], names: new Set<string>(), differ: false };
+      group.spans.push(span);
+      for (const r of [first, second]) if (r.name !== undefined) group.names.add(r.name);
+      group.differ ||= kind === 'load' && !sameBytes(ctx.elf, first, second, span);
+      groups.set(key, group);
+    }
+  }
+  return [...groups.values()].map(describeOverlap);
+}
+
+interface PlacedRange {
+  readonly segment: LoadSegment;
+  /** The section's name; undefined when judged by segment. */
+  readonly name: string | undefined;
+  readonly start: number;
+  readonly end: number;
+  /** File offset of the byte at `start`, for ranges with file bytes. */
+  readonly fileOffset: number | undefined;
+}
+
+interface OverlapGroup {
+  readonly kind: 'load' | 'run';
+  readonly a: LoadSegment;
+  readonly b: LoadSegment;
+  readonly spans: Span[];
+  readonly names: Set<string>;
+  differ: boolean;
+}
+
+/** Load ranges of what has file bytes, run ranges of everything allocated: by section, each section once. */
+function placedRanges(elf: ElfFile): { load: PlacedRange[]; run: PlacedRange[] } {
+  const load: PlacedRange[] = [];
+  const run: PlacedRange[] = [];
+  if (elf.sections.length === 0) {
+    for (const s of elf.loadSegments) {
+      load.push({ segment: s, name: undefined, start: s.lma, end: s.lma + s.fileSize, fileOffset: s.fileOffset });
+      run.push({ segment: s, name: undefined, start: s.vma, end: s.vma + s.memSize, fileOffset: undefined });
+    }
+    return { load, run };
+  }
+  const seen = new Set<number>();
+  for (const segment of elf.loadSegments) {
+    for (const section of segment.sections) {
+      if (section.size === 0 || seen.has(section.index)) continue;
+      seen.add(section.index);
+      const name = sectionLabel(section);
+      run.push({ segment, name, start: section.vma, end: section.vma + section.size, fileOffset: undefined });
+      if (!section.hasContents) continue;
+      const at = sectionLoadAddress(segment, section);
+      load.push({ segment, name, start: at, end: at + section.size, fileOffset: section.fileOffset });
+    }
+  }
+  return { load, run };
+}
+
+/** Whether two ranges with file bytes hold the same bytes where they overlap. */
+function sameBytes(elf: ElfFile, a: PlacedRange, b: PlacedRange, span: Span): boolean {
+  if (a.fileOffset === undefined || b.fileOffset === undefined) return false;
+  const bytesOf = (r: PlacedRange) => elf.bytes.subarray((r.fileOffset as number) + (span.start - r.start), (r.fileOffset as number) + (span.end - r.start));
+  const x = bytesOf(a);
+  const y = bytesOf(b);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+function describeOverlap(g: OverlapGroup): Finding {
+  const spans = mergeSpans(g.spans);
+  const first = spans[0] as Span;
+  const last = spans[spans.length - 1] as Span;
+  const bytes = spans.reduce((sum, s) => sum + (s.end - s.start), 0);
+  const who = g.a === g.b ? `two sections of segment ${g.a.index}` : `segments ${g.a.index} and ${g.b.index}`;
+  const names = [...g.names];
+  const what = names.length > 0 ? `sections ${namesText(names)} (${g.a === g.b ? `segment ${g.a.index}` : who})` : who;
+  const where = `${count(bytes)} bytes at ${spans.length === 1 ? rangeText(first.start, first.end) : `${count(spans.length)} ranges in ${rangeText(first.start, last.end)}`}`;
+  const why =
+    g.kind === 'run'
+      ? 'at run time only one of them can be in use at a time: an overlay (armlink links applications that share RAM so), or, if they are meant to live together, one overwrites the other.'
+      : g.differ
+        ? 'with different bytes: one overwrites the other when they are programmed.'
+        : 'with the same bytes, so the image is the same whichever is programmed last; the duplicate costs programming time only.';
+  return {
     code: 'segment-overlap',
-    severity: 'error',
-    summary: `segments ${a.index} and ${b.index} ${kind === 'load' ? 'load to' : 'run at'} the same addresses ${rangeText(span.start, span.end)}`,
-    message:
-      `segments ${a.index} (${namesText(a.sections.map(sectionLabel))}) and ${b.index} (${namesText(b.sections.map(sectionLabel))}) ` +
-      `${kind === 'load' ? 'load to' : 'run at'} the same ${count(span.end - span.start)} bytes at ${rangeText(span.start, span.end)}: ` +
-      (kind === 'load' ? 'one overwrites the other when they are programmed.' : 'at run time one overwrites the other.'),
-    fix: 'check the linker script for two output sections placed in the same memory, or an AT() address that collides',
-    segment: b.index,
-    address: span.start,
-  });
-  return [...load.map((o) => describe('load', o)), ...run.map((o) => describe('run', o))];
+    severity: g.differ ? 'error' : 'warning',
+    summary: `${who} ${g.kind === 'load' ? 'load to' : 'run at'} the same addresses ${rangeText(first.start, last.end)}`,
+    message: `${what} ${g.kind === 'load' ? 'load to' : 'run at'} the same ${where}: ${why}`,
+    fix:
+      g.kind === 'run'
+        ? 'nothing if this is an overlay; otherwise check the linker script for two output sections placed in the same memory'
+        : 'check the linker script for two output sections placed in the same memory, or an AT() address that collides',
+    segment: g.b.index,
+    ...(names.length > 0 ? { sections: names } : {}),
+    address: first.start,
+  };
 }
 
 /** Segments partly inside and partly outside the windows: a window edge cuts the firmware. */
 export function straddlesWindowEdge(ctx: CheckContext): Finding[] {
-  const outside = groupBySegment(ctx.selection.dropped.filter((d) => d.reason === 'outside-windows'));
   const found: Finding[] = [];
-  for (const [index, ranges] of outside) {
+  for (const [index, ranges] of outsideFirmware(ctx)) {
     const segment = segmentOf(ctx, index);
     if (!segment) continue;
     const total = ranges.reduce((sum, r) => sum + (r.end - r.start), 0);
-    if (total === segment.fileSize) continue;
+    const headers = headerLoadSpans(ctx.elf, segment).reduce((sum, s) => sum + (s.end - s.start), 0);
+    if (total === segment.fileSize - headers) continue;
     const edge = windowEdge(ctx, ranges);
     const names = [...new Set(ranges.flatMap((r) => r.sections))];
     found.push({
@@ -178,21 +263,34 @@ export function unalignedLoadAddress(ctx: Pick<CheckContext, 'selection' | 'writ
   });
 }
 
-type Overlap = [LoadSegment, LoadSegment, Span];
-
-/** Overlapping pairs among ranges, each segment reported against the one reaching furthest before it. */
-function overlaps(ranges: { segment: LoadSegment; start: number; end: number }[]): Overlap[] {
-  const sorted = ranges.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start || a.segment.index - b.segment.index);
-  const found: Overlap[] = [];
-  let reach: (typeof sorted)[number] | undefined;
+/** Overlapping pairs among ranges, each range reported against the one reaching furthest before it. */
+function overlaps<R extends { readonly start: number; readonly end: number }>(ranges: readonly R[]): [R, R, Span][] {
+  const sorted = ranges.filter((r) => r.end > r.start).sort((a, b) => a.start - b.start);
+  const found: [R, R, Span][] = [];
+  let reach: R | undefined;
   for (const r of sorted) {
-    if (reach && r.start < reach.end) {
-      const [a, b] = reach.segment.index < r.segment.index ? [reach.segment, r.segment] : [r.segment, reach.segment];
-      found.push([a, b, { start: r.start, end: Math.min(r.end, reach.end) }]);
-    }
+    if (reach && r.start < reach.end) found.push([reach, r, { start: r.start, end: Math.min(r.end, reach.end) }]);
     if (!reach || r.end > reach.end) reach = r;
   }
   return found;
+}
+
+/**
+ * The outside-windows ranges of each segment without the ELF header bytes in them, which
+ * headers-in-segment reports (one range, one finding); a segment whose outside bytes are only
+ * headers and the padding after them has none.
+ */
+function outsideFirmware(ctx: CheckContext): Map<number, DroppedRange[]> {
+  const bySegment = groupBySegment(ctx.selection.dropped.filter((d) => d.reason === 'outside-windows'));
+  const result = new Map<number, DroppedRange[]>();
+  for (const [index, ranges] of bySegment) {
+    const segment = segmentOf(ctx, index);
+    const headers = segment ? headerLoadSpans(ctx.elf, segment) : [];
+    const left = ranges.flatMap((r) => subtractSpans([r], headers).map((s) => ({ ...r, start: s.start, end: s.end })));
+    const placed = segment && ctx.elf.sections.length > 0 ? mergeSpans(segment.sections.map((x) => ({ start: sectionLoadAddress(segment, x), end: sectionLoadAddress(segment, x) + x.size }))) : undefined;
+    if (left.length > 0 && (!placed || headers.length === 0 || intersectSpans(left, placed).length > 0)) result.set(index, left);
+  }
+  return result;
 }
 
 function groupBySegment(ranges: readonly DroppedRange[]): Map<number, DroppedRange[]> {

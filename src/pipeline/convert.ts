@@ -4,6 +4,7 @@ import { LayoutError, UsageError } from '../errors.js';
 import { collectBytes, fillByte, type OutputFormat, type WriteOptions } from '../write/format.js';
 import { formatByName } from '../write/registry.js';
 import type { ChecksumRequest, ChecksumSpec } from '../transform/insert-checksum.js';
+import { whereTheBytesAre } from '../findings/nothing-kept.js';
 import { MemoryImage } from '../image/memory-image.js';
 import { mergeImages, type OverlapPolicy } from '../select/merge.js';
 import { selectFlashBytes, selectPieces, type Selection } from '../select/select.js';
@@ -92,7 +93,8 @@ export function planConversion(inputs: Uint8Array | FirmwareInput | readonly Fir
   const images = selected.map(({ input, selection }) => (selected.length > 1 && input.format === 'elf' ? named(selection.image, input.name) : selection.image));
   const merged = mergeImages(images, options.overlap);
   if (merged.isEmpty) {
-    throw new LayoutError(`nothing to write: no loadable byte lies inside the flash windows (${windows.map((w) => w.name).join(', ')})`);
+    const where = whereTheBytesAre(selected.map(({ input, selection }) => ({ selection, startAddress: input.startAddress })));
+    throw new LayoutError(`nothing to write: no loadable byte lies inside the flash windows (${windows.map((w) => w.name).join(', ')})${where}`);
   }
   const { image, transforms } = applyTransforms(merged, windows, {
     ...options,

@@ -1,5 +1,6 @@
 import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, ELF32_SHDR_SIZE, SHT_NOBITS } from '../read/elf/constants.js';
 import type { ElfFile, LoadSegment, Section } from '../read/elf/types.js';
+import { fewNames } from '../numbers.js';
 import { MemoryImage, type ImageChunk } from '../image/memory-image.js';
 import { clipSorted, intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
 import type { FlashWindow } from '../windows/window.js';
@@ -85,7 +86,7 @@ export function selectFlashBytes(elf: ElfFile, windows: readonly FlashWindow[]):
     pieces.push({
       address: range.start,
       bytes: elf.bytes.subarray(offset, offset + (range.end - range.start)),
-      origin: `segment ${range.segment}` + (range.sections.length ? ` (${range.sections.join(' ')})` : ''),
+      origin: `segment ${range.segment}` + (range.sections.length ? ` (${fewNames(range.sections)})` : ''),
     });
   }
   dropped.sort((a, b) => (a.segment ?? 0) - (b.segment ?? 0) || a.start - b.start);

@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { describe } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,4 +71,50 @@ export function describeInstall(title: string, body: () => void): void {
 export function npmEnvironment(settings: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
   return { ...env, npm_config_update_notifier: 'false', npm_config_audit: 'false', npm_config_fund: 'false', ...settings };
+}
+
+/**
+ * The `index`th fenced code block under the README heading that starts with `heading` (up to the
+ * next heading): recipe tests run the README's own text, so that the two cannot drift apart.
+ */
+export function readmeBlock(heading: string, index = 0): string {
+  const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+  const start = lines.findIndex((line) => line.startsWith(heading));
+  if (start < 0) throw new Error(`README has no heading "${heading}"`);
+  const blocks: string[] = [];
+  let block: string[] | undefined;
+  for (const line of lines.slice(start + 1)) {
+    if (block === undefined && /^#{1,6} /.test(line)) break;
+    if (!line.startsWith('```')) {
+      block?.push(line);
+    } else if (block === undefined) {
+      block = [];
+    } else {
+      blocks.push(`${block.join('\n')}\n`);
+      block = undefined;
+    }
+  }
+  if (blocks[index] === undefined) throw new Error(`README "${heading}" has no code block ${index}`);
+  return blocks[index]!;
+}
+
+/**
+ * A CubeIDE-shaped project: the seed sample as Debug/app.elf, its linker script one folder up as
+ * STM32F401RETX_FLASH.ld (the README's name), and flashcut vendored as tools/flashcut.cjs.
+ */
+export function cubeIdeProject(): string {
+  const project = scratch('cubeide');
+  mkdirSync(join(project, 'Debug'));
+  mkdirSync(join(project, 'tools'));
+  copyFileSync(BUNDLE, join(project, 'tools/flashcut.cjs'));
+  copyFileSync(SAMPLE, join(project, 'Debug/app.elf'));
+  copyFileSync(SAMPLE_LD, join(project, 'STM32F401RETX_FLASH.ld'));
+  copyFileSync(join(ROOT, 'samples/stm32-seed/memory.ld'), join(project, 'memory.ld'));
+  return project;
+}
+
+/** Runs the README's CubeIDE post-build command number `index` as CubeIDE would: in Debug/, ${ProjName} = app. */
+export function runCubeIdeCommand(project: string, index: number, env: NodeJS.ProcessEnv = process.env): Buffer {
+  run('sh', ['-c', readmeBlock('### STM32CubeIDE', index).replaceAll('${ProjName}', 'app')], { cwd: join(project, 'Debug'), env });
+  return readFileSync(join(project, 'Debug/app.hex'));
 }

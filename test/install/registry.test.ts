@@ -8,7 +8,7 @@ import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, sym
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cloneOutputs, convertSample, describeInstall, npmEnvironment, ROOT, run, scratch } from '../helpers/packaging.js';
+import { cloneOutputs, convertSample, cubeIdeProject, describeInstall, npmEnvironment, readmeBlock, ROOT, run, runCubeIdeCommand, SAMPLE, scratch } from '../helpers/packaging.js';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -108,5 +108,24 @@ describeInstall('flashcut from a registry (Verdaccio on 127.0.0.1)', () => {
     const bare = join(work, 'bare');
     mkdirSync(bare);
     expect(convertSample('npx', ['-y', `flashcut@${VERSION}`], bare, { cwd: bare, env })).toEqual(await cloneOutputs());
+  });
+
+  it('npm install -g flashcut, then the README\'s CubeIDE post-build command for a global install', async () => {
+    const prefix = join(work, 'global');
+    run('npm', ['install', '-g', '--prefix', prefix, 'flashcut'], { env });
+    const global = { ...env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}` };
+    expect(runCubeIdeCommand(cubeIdeProject(), 1, global)).toEqual((await cloneOutputs()).get('sane.hex'));
+  });
+
+  it('the README\'s npm script with settings in package.json', async () => {
+    const project = cubeIdeProject();
+    mkdirSync(join(project, 'build'));
+    copyFileSync(SAMPLE, join(project, 'build/app.elf'));
+    writeFileSync(join(project, 'package.json'), readmeBlock('### An npm script'));
+    run('npm', ['install'], { cwd: project, env });
+    run('npm', ['run', 'image'], { cwd: project, env });
+    const clone = await cloneOutputs();
+    expect(readFileSync(join(project, 'build/app.hex'))).toEqual(clone.get('sane.hex'));
+    expect(readFileSync(join(project, 'build/app.bin'))).toEqual(clone.get('sane.bin'));
   });
 });

@@ -51,7 +51,9 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   const lmaFromVaddr =
     programHeaders.every((ph) => ph.p_paddr === 0) && programHeaders.filter((ph) => ph.p_type === PT_LOAD && ph.p_memsz !== 0).length > 1;
   const index = new SectionIndex(sections, programHeaders.length);
-  const loadSegments = programHeaders.flatMap((ph, i) => (ph.p_type === PT_LOAD ? [toLoadSegment(ph, i, index, lmaFromVaddr)] : []));
+  const members = programHeaders.map((ph, i) => (ph.p_type === PT_LOAD ? index.inSegment(ph, i) : []));
+  index.placeByFileRange(members);
+  const loadSegments = programHeaders.flatMap((ph, i) => (ph.p_type === PT_LOAD ? [toLoadSegment(ph, i, members[i] ?? [], lmaFromVaddr)] : []));
   return { bytes, littleEndian, header, programHeaders, sectionHeaders, sections, loadSegments, lmaFromVaddr };
 }
 
@@ -248,7 +250,7 @@ function sectionName(table: Uint8Array | undefined, offset: number, index: numbe
   return name;
 }
 
-function toLoadSegment(ph: Elf32ProgramHeader, index: number, sections: SectionIndex, lmaFromVaddr: boolean): LoadSegment {
+function toLoadSegment(ph: Elf32ProgramHeader, index: number, sections: Section[], lmaFromVaddr: boolean): LoadSegment {
   return {
     index,
     lma: lmaFromVaddr ? ph.p_vaddr : ph.p_paddr,
@@ -257,7 +259,7 @@ function toLoadSegment(ph: Elf32ProgramHeader, index: number, sections: SectionI
     fileSize: ph.p_filesz,
     memSize: ph.p_memsz,
     flags: ph.p_flags,
-    sections: sections.inSegment(ph),
+    sections,
   };
 }
 
@@ -271,6 +273,8 @@ class SectionIndex {
   private readonly byAddress: Section[];
   /** Candidates left to examine: linker output needs about one per section and segment. */
   private budget: number;
+  /** Sections with file bytes inside a segment's whose address lies outside it, by section index: the first such segment. */
+  private readonly byFileOnly = new Map<number, { section: Section; segment: number }>();
 
   constructor(
     private readonly sections: readonly Section[],
@@ -287,7 +291,7 @@ class SectionIndex {
    * overlap so much that matching them to the sections would take far more time and memory
    * than the file's size justifies (many segments over the same many sections).
    */
-  inSegment(ph: Elf32ProgramHeader): Section[] {
+  inSegment(ph: Elf32ProgramHeader, segment: number): Section[] {
     const found: Section[] = [];
     for (const [sorted, key, from, to] of [
       [this.byOffset, (s: Section) => s.fileOffset, ph.p_offset, ph.p_offset + ph.p_filesz],
@@ -302,9 +306,29 @@ class SectionIndex {
         }
         const section = sorted[i] as Section;
         if (sectionInSegment(section, ph)) found.push(section);
+        else if (!this.byFileOnly.has(section.index) && sectionInSegmentFile(section, ph)) this.byFileOnly.set(section.index, { section, segment });
       }
     }
     return found.sort((a, b) => a.index - b.index);
+  }
+
+  /**
+   * Adds each section with file bytes that no segment holds by address to the segment holding
+   * its file bytes (`members` by program header index). armlink gives its RW execution region
+   * the RAM address while the initial values sit in the flash load segment; placing it by its
+   * file range, as llvm-objcopy does, puts it where its bytes are programmed.
+   */
+  placeByFileRange(members: Section[][]): void {
+    if (this.byFileOnly.size === 0) return;
+    const placed = new Set(members.flatMap((m) => m.map((s) => s.index)));
+    const grown = new Set<Section[]>();
+    for (const { section, segment } of this.byFileOnly.values()) {
+      const list = members[segment];
+      if (placed.has(section.index) || !list) continue;
+      list.push(section);
+      grown.add(list);
+    }
+    for (const list of grown) list.sort((a, b) => a.index - b.index);
   }
 }
 
@@ -318,6 +342,11 @@ function lowerBound(sorted: readonly Section[], key: (s: Section) => number, fro
     else high = mid;
   }
   return low;
+}
+
+/** Whether a section with file bytes has them inside a segment's file bytes, wherever its address. */
+function sectionInSegmentFile(s: Section, ph: Elf32ProgramHeader): boolean {
+  return s.hasContents && s.fileOffset >= ph.p_offset && s.fileOffset - ph.p_offset + s.size <= ph.p_filesz;
 }
 
 /**
