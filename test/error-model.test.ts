@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FlashcutError, FormatError, IoError, LayoutError, OutputLimitError, UnsupportedError, UsageError } from '../src/errors.js';
+import { thrown } from './helpers/thrown.js';
+import { FormatError, IoError, LayoutError, OutputLimitError, UnsupportedError, UsageError } from '../src/errors.js';
 import { describeError, errorLine } from '../src/cli/error-report.js';
 import { readInput } from '../src/read/read-input.js';
 import { rawBinary } from '../src/write/bin.js';
@@ -23,9 +24,9 @@ describe('the error model', () => {
   });
 
   it('the reader of a file attaches it to every error, keeping the line it knows', () => {
-    const error = catchError(() => readInput(new TextEncoder().encode(':00000001FE\n'), { name: 'app.hex' }));
+    const error = thrown(() => readInput(new TextEncoder().encode(':00000001FE\n'), { name: 'app.hex' }));
     expect(error).toMatchObject({ file: 'app.hex', line: 1, kind: 'input' });
-    expect(catchError(() => readInput(new Uint8Array(3), { name: 'x.bin', format: 'bin' }))).toMatchObject({ file: 'x.bin', kind: 'usage' });
+    expect(thrown(() => readInput(new Uint8Array(3), { name: 'x.bin', format: 'bin' }))).toMatchObject({ file: 'x.bin', kind: 'usage' });
   });
 
   it('at() fills in only what is still unknown', () => {
@@ -38,7 +39,7 @@ describe('the error model', () => {
       { address: 0, bytes: new Uint8Array(1), origin: 'a' },
       { address: 0x1000, bytes: new Uint8Array(1), origin: 'b' },
     ]);
-    const error = catchError(() => rawBinary.write(image, { maxGap: 16 }));
+    const error = thrown(() => rawBinary.write(image, { maxGap: 16 }));
     expect(error.message).toMatch(/more than options\.maxGap 16: write Intel HEX, or one BIN per window with options\.split$/);
     expect(describeError(error).message).toMatch(/more than --max-gap 16: write Intel HEX, or one BIN per window with --split$/);
   });
@@ -51,13 +52,3 @@ describe('the error model', () => {
     expect(line({})).toBe('flashcut: error: m');
   });
 });
-
-function catchError(run: () => unknown): FlashcutError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FlashcutError) return error;
-    throw error;
-  }
-  throw new Error('expected a FlashcutError');
-}
