@@ -25,3 +25,5 @@ for layout in sane broken; do
 done
 # Booted in QEMU by test/qemu-boot.test.ts.
 build qemu-netduinoplus2 boot.elf boot.ld boot.c
+# Four far-apart flash windows (STM32H7B3-like), for the memory map's tests and README picture.
+build h7-four-windows four.elf four.ld ../stm32-seed/startup.c main.c

@@ -21,7 +21,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['findings/'],
   ['config/'],
   ['pipeline/'],
-  ['cli/'],
+  ['cli/', 'report/'],
+  ['web/'],
   ['index.ts'],
 ];
 

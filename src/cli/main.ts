@@ -7,7 +7,11 @@ import type { OutputFormat } from '../write/format.js';
 import { formatByName, formatForPath, outputFormats } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
 import { strictFailures } from '../findings/index.js';
-import { analyse, inspectInput } from '../pipeline/inspect.js';
+import { analyse, inspectInput, type Analysis } from '../pipeline/inspect.js';
+import { applyTransforms } from '../transform/transforms.js';
+import { buildMemoryMap } from '../report/memory-map.js';
+import { memoryMapSvg } from '../report/memory-map-svg.js';
+import { reportHtml } from '../report/html-report.js';
 import { parseInputSpec, readInput } from '../read/read-input.js';
 import type { FlashWindow } from '../windows/window.js';
 import type { FirmwareInput } from '../read/input.js';
@@ -52,7 +56,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return EXIT.ok;
     }
     ({ verbose, json, command } = parsed.args);
-    return parsed.args.command === 'inspect' ? inspectFile(parsed.args, io) : await convertFile(parsed.args, io);
+    return parsed.args.command === 'inspect' ? await inspectFile(parsed.args, io) : await convertFile(parsed.args, io);
   } catch (error) {
     const { exitCode, ...record } = describeError(error);
     io.stderr.write(errorLine({ exitCode, ...record }) + '\n');
@@ -63,13 +67,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 /** `flashcut inspect`: the analysis as a table (or JSON) on standard output; exit 3 with --strict and findings. */
-function inspectFile(args: CliArgs, io: CliIo): number {
+async function inspectFile(args: CliArgs, io: CliIo): Promise<number> {
   if (args.output !== undefined) throw new UsageError('inspect writes no file: leave out -o, or convert without inspect');
   const { path: inputPath, bytes, input } = readInputFile(args.inputs[0] ?? '', args);
-  const settings = resolveSettings(args, inputPath);
+  const read = new FilesRead();
+  read.note(inputPath, 'the input file');
+  const settings = resolveSettings(args, inputPath, read);
   const analysis = inspectInput(input, { windows: settings.windows, ramRegions: settings.ram, writeUnit: writeUnit(args) });
   const failed = args.strict && strictFailures(analysis.findings).length > 0;
   const exitCode = failed ? EXIT.strict : EXIT.ok;
+  await writeMapFiles(args, inputPath, analysis, read);
   if (args.json) {
     const run = { inputs: [{ path: inputPath, size: bytes.length, analysis }], image: analysis.selection.image, transforms: [], notes: [] };
     io.stdout.write(toJson(reportDocument(header(args, failed, exitCode), run, [])));
@@ -79,7 +86,30 @@ function inspectFile(args: CliArgs, io: CliIo): number {
   return exitCode;
 }
 
+/**
+ * inspect --html / --svg: the report and the memory map, with the fill the transform options
+ * given (--pad-window, --fill-gaps, --align) would add.
+ */
+async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysis, read: FilesRead): Promise<void> {
+  if (args.html === undefined && args.svg === undefined) return;
+  for (const path of [args.html, args.svg]) if (path !== undefined) checkOutputPath(path, read);
+  const { image, transforms } = applyTransforms(analysis.selection.image, analysis.windows, {
+    fill: optional(args.fill, (t) => parseNumber(t, '--fill')),
+    padWindows: args.padWindow,
+    fillGaps: args.fillGaps,
+    align: writeUnit(args),
+  });
+  const run = { inputs: [{ path: inputPath, analysis }], image, transforms };
+  const files = [
+    ...(args.svg === undefined ? [] : [{ path: args.svg, text: memoryMapSvg(buildMemoryMap(run)) + '\n' }]),
+    ...(args.html === undefined ? [] : [{ path: args.html, text: reportHtml(run) }]),
+  ];
+  const staged = await systemErrorsNamed(() => stageOutputs(files.map((f) => ({ path: f.path, chunks: [new TextEncoder().encode(f.text)] }))));
+  await systemErrorsNamed(() => staged.commit());
+}
+
 async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
+  if (args.html !== undefined || args.svg !== undefined) throw new UsageError('--html and --svg are options of inspect: flashcut inspect INPUT --html report.html');
   const inputPaths = args.inputs.map((spec) => parseInputSpec(spec).path);
   const read = new FilesRead();
   for (const input of inputPaths) read.note(input, 'the input file');

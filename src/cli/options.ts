@@ -46,6 +46,10 @@ export interface CliArgs {
   readonly uf2Family: string | undefined;
   readonly quiet: boolean;
   readonly verbose: boolean;
+  /** inspect: write the report (HTML with the memory map) to this file. */
+  readonly html: string | undefined;
+  /** inspect: write the memory map (SVG) to this file. */
+  readonly svg: string | undefined;
 }
 
 /** yargs' verdict: arguments to run with, or text (help, version) to print and stop. */
@@ -135,6 +139,8 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
       'dfu-pid': { type: 'string', describe: 'DfuSe: idProduct of the suffix', defaultDescription: '0xDF11', requiresArg: true },
       'dfu-device': { type: 'string', describe: 'DfuSe: bcdDevice of the suffix', defaultDescription: '0xFFFF', requiresArg: true },
       'uf2-family': { type: 'string', describe: 'UF2: family name (STM32F4, STM32H7, RP2040, NRF52840, ...) or ID', requiresArg: true },
+      html: { type: 'string', describe: 'inspect: also write the report with the memory map to this HTML file (no script, nothing external)', requiresArg: true },
+      svg: { type: 'string', describe: 'inspect: also write the memory map picture to this SVG file', requiresArg: true },
       quiet: { alias: 'q', type: 'boolean', describe: 'print nothing but errors', default: false },
       verbose: { alias: 'v', type: 'boolean', describe: 'add detail to errors', default: false },
     })
@@ -193,6 +199,8 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
           uf2Family: parsed['uf2-family'],
           quiet: parsed.quiet,
           verbose: parsed.verbose,
+          html: parsed.html,
+          svg: parsed.svg,
         },
       });
     });

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
-import { DataRecords, recordData, RecordLines } from './record-writer.js';
+import { DataRecords, recordData, RecordLines, type DataRecordShape } from './record-writer.js';
 import type { OutputFormat, WriteOptions } from './format.js';
 
 /**
@@ -30,44 +30,33 @@ const COLON = [0x3a];
 /** Intel HEX checksum: the two's complement of the low byte of the sum. */
 const twosComplement = (sum: number): number => (256 - (sum % 256)) % 256;
 
+/** A data (00) record: length, the 16-bit offset in the current 64 KiB segment, type 00. */
+const DATA_RECORD: DataRecordShape = { prefix: COLON, lengthExtra: 0, addressBytes: 2, afterAddress: [0x00], checksum: twosComplement };
+
 function* encodeHex(image: MemoryImage, recordLength: number, options: WriteOptions): Generator<Uint8Array, void, unknown> {
-  const lines = new RecordLines(options.eol);
-  // One fields array for every record: the length, the 16-bit offset and the type.
-  const fields = [0, 0, 0, 0];
-  const record = (type: number, offset: number, data: DataView, from: number, length: number): void => {
-    fields[0] = length;
-    fields[1] = Math.floor(offset / 256);
-    fields[2] = offset % 256;
-    fields[3] = type;
-    lines.line(COLON, fields, data, from, length, twosComplement);
-  };
-  const small = (bytes: number[]): void => record(bytes[0] as number, 0, recordData(bytes.slice(1)), 0, bytes.length - 1);
+  const lines = new RecordLines(options.eol, image.size);
+  /** A record without an offset (04, 05, 01): its type, then its data bytes. */
+  const small = (bytes: number[]): void => lines.line(COLON, [bytes.length - 1, 0, 0, bytes[0] as number], recordData(bytes.slice(1)), 0, bytes.length - 1, twosComplement);
   let upper = -1;
   const records = new DataRecords(image, recordLength, 0x10000);
+  // What the consumer passes back to next() is a chunk it has finished with (ChunkPool).
   while (records.next()) {
-    const full = lines.takeIfFull();
-    // What the consumer passes back to next() is a chunk it has finished with (ChunkPool).
-    if (full) lines.giveBack(yield full);
     const address = records.address;
     const high = Math.floor(address / 0x10000);
     if (high !== upper) {
+      yield* lines.room();
       small([0x04, Math.floor(high / 256), high % 256]);
       upper = high;
     }
-    // The offset is below 0x10000, not an address: `| 0` keeps it a small integer to the engine.
-    const offset = (address % 0x10000) | 0;
-    fields[0] = records.length;
-    fields[1] = offset >>> 8;
-    fields[2] = offset & 0xff;
-    fields[3] = 0x00;
-    lines.line(COLON, fields, records.data, records.from, records.length, twosComplement);
+    // A batch never crosses a 64 KiB boundary, so every record's offset fits the 16-bit field.
+    yield* lines.dataRun(DATA_RECORD, address % 0x10000, records.data, records.from, records.length, records.count);
   }
-  const full = lines.takeIfFull();
-  if (full) lines.giveBack(yield full);
   if (options.startAddress !== undefined) {
     const s = options.startAddress;
+    yield* lines.room();
     small([0x05, Math.floor(s / 0x1000000), Math.floor(s / 0x10000) % 256, Math.floor(s / 256) % 256, s % 256]);
   }
+  yield* lines.room();
   small([0x01]);
   yield lines.take();
 }

@@ -5,13 +5,12 @@ import { HIGH_DIGIT, LOW_DIGIT } from '../hex-digits.js';
 const CHUNK_SIZE = 1 << 20;
 /** Longer than any record line: Intel HEX `:` + 2 * (4 + 255 + 1) digits + CRLF is 523 bytes. */
 const MAX_LINE = 530;
-/** The most lines a writer adds between two calls of `takeIfFull`. */
-const LINES_PER_STEP = 4;
 
 /**
  * The four ASCII digits of every pair of bytes (index: first byte * 256 + second), as one
  * little-endian 32-bit store: two bytes per table look-up and store encode over three times
- * as fast as one digit at a time. 256 KiB, built on first use.
+ * as fast as one digit at a time. 256 KiB, built on first use, and only for images large
+ * enough to repay building it (PAIR_TABLE_FROM).
  */
 let pairDigits: Uint32Array | undefined;
 function digitsOfPairs(): Uint32Array {
@@ -28,11 +27,29 @@ function digitsOfPairs(): Uint32Array {
   return pairDigits;
 }
 
+/** Data bytes from which the pair table is built: below it, building the table costs more than it saves. */
+const PAIR_TABLE_FROM = 256 * 1024;
+
 function viewOf(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+
+/**
+ * The shape every data record of one output file shares, so that a run of them can be encoded
+ * in one loop: `prefix`, then the first field (the data length plus `lengthExtra`), the address
+ * in `addressBytes` bytes, the `afterAddress` fields, the data, and `checksum(sum of all
+ * fields and data bytes)`. Intel HEX: `:`, length, 16-bit offset, type 00; S-record: `S1`..`S3`,
+ * count (address, data and checksum bytes), address.
+ */
+export interface DataRecordShape {
+  readonly prefix: readonly number[];
+  readonly lengthExtra: number;
+  readonly addressBytes: 2 | 3 | 4;
+  readonly afterAddress: readonly number[];
+  readonly checksum: (sum: number) => number;
+}
 
 /**
  * The lines of a text record format (Intel HEX, S-record), built into 1 MiB chunks so that
@@ -41,14 +58,16 @@ const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
  */
 export class RecordLines {
   private readonly pool = new ChunkPool(CHUNK_SIZE);
-  private readonly pairs = digitsOfPairs();
+  private readonly pairs: Uint32Array | undefined;
   private readonly crlf: boolean;
   private out: Uint8Array;
   private view: DataView;
   private at = 0;
 
-  constructor(eol: LineEnding | undefined) {
+  /** `dataBytes`: how many data bytes the file will hold, which decides whether the pair table pays. */
+  constructor(eol: LineEnding | undefined, dataBytes: number) {
     this.crlf = eol !== 'lf';
+    this.pairs = dataBytes >= PAIR_TABLE_FROM ? digitsOfPairs() : undefined;
     this.out = this.pool.take();
     this.view = viewOf(this.out);
   }
@@ -56,12 +75,11 @@ export class RecordLines {
   /**
    * Appends one line: the ASCII `prefix`, then `fields` (byte values) and the data bytes
    * [from, from + length) of `data` as hex digits, then `checksum(sum of fields and data)`
-   * as two digits, then the line end.
+   * as two digits, then the line end. For the few records that are not data, and for data
+   * records too short to share a run's shape.
    */
   line(prefix: readonly number[], fields: readonly number[], data: DataView, from: number, length: number, checksum: (sum: number) => number): void {
     const out = this.out;
-    const view = this.view;
-    const pairs = this.pairs;
     let at = this.at;
     let sum = 0;
     for (let k = 0; k < prefix.length; k++) out[at++] = prefix[k] as number;
@@ -72,43 +90,68 @@ export class RecordLines {
       at += 2;
       sum += b;
     }
-    // Four data bytes at a time, read big-endian so that each half indexes the pair table in
-    // byte order; the digits go out little-endian. The byte sum is kept in two 16-bit lanes
-    // (bytes 0+2 and 1+3 of each quad), which cannot overflow within 255 bytes.
-    const end = from + length;
-    const quadsEnd = end - (length % 4);
-    let lanes = 0;
-    let i = from;
-    for (; i < quadsEnd; i += 4) {
-      const quad = data.getUint32(i, false);
-      view.setUint32(at, pairs[quad >>> 16] as number, true);
-      view.setUint32(at + 4, pairs[quad & 0xffff] as number, true);
-      at += 8;
-      lanes += (quad & 0x00ff00ff) + ((quad >>> 8) & 0x00ff00ff);
-    }
-    sum += (lanes & 0xffff) + (lanes >>> 16);
-    for (; i < end; i++) {
-      const b = data.getUint8(i);
-      out[at] = HIGH_DIGIT[b] as number;
-      out[at + 1] = LOW_DIGIT[b] as number;
-      at += 2;
-      sum += b;
-    }
-    const check = checksum(sum);
-    out[at] = HIGH_DIGIT[check] as number;
-    out[at + 1] = LOW_DIGIT[check] as number;
-    at += 2;
-    if (this.crlf) out[at++] = 0x0d;
-    out[at++] = 0x0a;
     this.at = at;
+    this.finishLine(sum + this.digits(data, from, length), checksum);
   }
 
   /**
-   * The lines so far, to hand out, once the buffer has no room for another step of up to
-   * four lines; undefined while there is room. Call it before each step.
+   * Appends up to `count` data records of `recordLength` bytes each, the k-th holding bytes
+   * [from + k * recordLength, ...) of `data` at `address + k * recordLength`, and returns how
+   * many fitted in the current chunk (then call `take`, and go on with the rest). The
+   * caller keeps every address of the run within the shape's address field (Intel HEX: the
+   * 64 KiB segment's offsets). One loop for the run, no call or allocation per record.
    */
-  takeIfFull(): Uint8Array | undefined {
-    return this.at > CHUNK_SIZE - LINES_PER_STEP * MAX_LINE ? this.take() : undefined;
+  dataLines(shape: DataRecordShape, address: number, data: DataView, from: number, recordLength: number, count: number): number {
+    const { prefix, afterAddress, addressBytes, checksum } = shape;
+    const lineLength = prefix.length + 2 * (2 + addressBytes + afterAddress.length + recordLength) + (this.crlf ? 2 : 1);
+    const fits = Math.min(count, Math.floor((CHUNK_SIZE - this.at) / lineLength));
+    const first = shape.lengthExtra + recordLength;
+    let fixedSum = first;
+    for (let k = 0; k < afterAddress.length; k++) fixedSum += afterAddress[k] as number;
+    // The address as two 16-bit halves: `| 0` makes them small integers to the engine even
+    // from 0x80000000 up, so the arithmetic below stays integer (a float `%` is a library call).
+    let high = Math.floor(address / 0x10000) | 0;
+    let low = address % 0x10000 | 0;
+    let at = this.at;
+    const out = this.out;
+    for (let record = 0; record < fits; record++) {
+      for (let k = 0; k < prefix.length; k++) out[at++] = prefix[k] as number;
+      out[at] = HIGH_DIGIT[first] as number;
+      out[at + 1] = LOW_DIGIT[first] as number;
+      at += 2;
+      // S3 writes both halves, S2 the low byte of the upper half, HEX and S1 the lower half only.
+      if (addressBytes === 4) at = this.word(at, high);
+      else if (addressBytes === 3) at = this.byte(at, high);
+      at = this.word(at, low);
+      for (let k = 0; k < afterAddress.length; k++) at = this.byte(at, afterAddress[k] as number);
+      this.at = at;
+      const sum = fixedSum + (high >>> 8) + (high & 0xff) + (low >>> 8) + (low & 0xff);
+      this.finishLine(sum + this.digits(data, from + record * recordLength, recordLength), checksum);
+      at = this.at;
+      low += recordLength;
+      if (low >= 0x10000) {
+        low -= 0x10000;
+        high++;
+      }
+    }
+    return fits;
+  }
+
+  /**
+   * dataLines for a whole batch: hands out each chunk that fills up (and takes back what the
+   * consumer returns) until all `count` records are written.
+   */
+  *dataRun(shape: DataRecordShape, address: number, data: DataView, from: number, recordLength: number, count: number): Generator<Uint8Array, void, unknown> {
+    for (let done = 0; ; ) {
+      done += this.dataLines(shape, address + done * recordLength, data, from + done * recordLength, recordLength, count - done);
+      if (done === count) return;
+      this.giveBack(yield this.take());
+    }
+  }
+
+  /** Hands out the current chunk unless it has room for one more line of any kind. */
+  *room(): Generator<Uint8Array, void, unknown> {
+    if (this.at > CHUNK_SIZE - MAX_LINE) this.giveBack(yield this.take());
   }
 
   /** The lines written since the last take. */
@@ -124,6 +167,70 @@ export class RecordLines {
   giveBack(chunk: unknown): void {
     this.pool.giveBack(chunk);
   }
+
+  /** Writes bytes [from, from + length) of `data` as digits at the write position; returns their sum. */
+  private digits(data: DataView, from: number, length: number): number {
+    const out = this.out;
+    const view = this.view;
+    const pairs = this.pairs;
+    let at = this.at;
+    let sum = 0;
+    const end = from + length;
+    let i = from;
+    if (pairs) {
+      // Four data bytes at a time, read big-endian so that each half indexes the pair table in
+      // byte order; the digits go out little-endian. The byte sum is kept in two 16-bit lanes
+      // (bytes 0+2 and 1+3 of each quad), which cannot overflow within 255 bytes.
+      const quadsEnd = end - (length % 4);
+      let lanes = 0;
+      for (; i < quadsEnd; i += 4) {
+        const quad = data.getUint32(i, false);
+        view.setUint32(at, pairs[quad >>> 16] as number, true);
+        view.setUint32(at + 4, pairs[quad & 0xffff] as number, true);
+        at += 8;
+        lanes += (quad & 0x00ff00ff) + ((quad >>> 8) & 0x00ff00ff);
+      }
+      sum = (lanes & 0xffff) + (lanes >>> 16);
+    }
+    for (; i < end; i++) {
+      const b = data.getUint8(i);
+      out[at] = HIGH_DIGIT[b] as number;
+      out[at + 1] = LOW_DIGIT[b] as number;
+      at += 2;
+      sum += b;
+    }
+    this.at = at;
+    return sum;
+  }
+
+  /** The checksum's two digits and the line end. */
+  private finishLine(sum: number, checksum: (sum: number) => number): void {
+    const out = this.out;
+    let at = this.at;
+    const check = checksum(sum);
+    out[at] = HIGH_DIGIT[check] as number;
+    out[at + 1] = LOW_DIGIT[check] as number;
+    at += 2;
+    if (this.crlf) out[at++] = 0x0d;
+    out[at++] = 0x0a;
+    this.at = at;
+  }
+
+  /** Two digits of the byte `b` at `at`; returns the position after them. */
+  private byte(at: number, b: number): number {
+    this.out[at] = HIGH_DIGIT[b] as number;
+    this.out[at + 1] = LOW_DIGIT[b] as number;
+    return at + 2;
+  }
+
+  /** Four digits of the 16-bit `value` at `at`; returns the position after them. */
+  private word(at: number, value: number): number {
+    if (this.pairs) {
+      this.view.setUint32(at, this.pairs[value] as number, true);
+      return at + 4;
+    }
+    return this.byte(this.byte(at, value >>> 8), value & 0xff);
+  }
 }
 
 /** A view of a small array of bytes, for the few records whose data a writer builds itself. */
@@ -134,13 +241,17 @@ export function recordData(bytes: readonly number[]): DataView {
 /**
  * Cuts every contiguous run of the image into records of `recordLength` bytes, shorter only
  * at the end of a run or before a multiple of `boundary` (Intel HEX: 64 KiB), which no
- * record crosses. A cursor rather than a generator: one object, no allocation per record.
- * The current record is bytes [from, from + length) of `data`, valid until the next `next()`.
+ * record crosses, and hands them out in batches: `count` records of `length` bytes each,
+ * bytes [from, from + count * length) of `data` from `address` on. A batch is either full
+ * records that lie in one chunk of the image and before the next boundary, or one record
+ * (a short one, or one that spans chunks, copied together). A cursor rather than a
+ * generator: one object, no allocation per batch; the batch is valid until the next `next()`.
  */
 export class DataRecords {
   data: DataView<ArrayBufferLike> = EMPTY_VIEW;
   from = 0;
   length = 0;
+  count = 0;
 
   private readonly runs: { start: number; end: number; chunks: ImageChunk[] }[];
   private readonly scratch: Uint8Array;
@@ -169,14 +280,14 @@ export class DataRecords {
   }
 
   /**
-   * Address of the current record's first byte. Computed on demand, not stored: a field
-   * holding addresses from 0x80000000 up would box a new number for every record.
+   * Address of the batch's first byte. Computed on demand, not stored: a field holding
+   * addresses from 0x80000000 up would box a new number for every batch.
    */
   get address(): number {
     return this.runStart + this.recordPos;
   }
 
-  /** Moves to the next record; false after the last one. */
+  /** Moves to the next batch; false after the last one. */
   next(): boolean {
     while (this.pos >= this.runLength) {
       const run = this.runs[++this.run];
@@ -190,9 +301,10 @@ export class DataRecords {
     }
     const address = this.runStart + this.pos;
     const toBoundary = Number.isFinite(this.boundary) ? this.boundary - (address % this.boundary) : Number.POSITIVE_INFINITY;
+    const room = Math.min(this.runLength - this.pos, toBoundary);
     // At most recordLength (255): `| 0` only tells the engine it is a small integer even when
     // the address arithmetic above was not, which keeps the encoder's data loop fast.
-    const length = Math.min(this.recordLength, this.runLength - this.pos, toBoundary) | 0;
+    const length = Math.min(this.recordLength, room) | 0;
     while (this.pos >= this.chunkEnd) {
       const bytes = (this.chunks[++this.chunk] as ImageChunk).bytes;
       this.chunkStart = this.chunkEnd;
@@ -202,14 +314,16 @@ export class DataRecords {
     if (this.pos + length <= this.chunkEnd) {
       this.data = this.chunkView;
       this.from = this.pos - this.chunkStart;
+      this.count = length === this.recordLength ? Math.floor(Math.min(room, this.chunkEnd - this.pos) / length) : 1;
     } else {
       this.gather(length);
       this.data = this.scratchView;
       this.from = 0;
+      this.count = 1;
     }
     this.recordPos = this.pos;
     this.length = length;
-    this.pos += length;
+    this.pos += length * this.count;
     return true;
   }
 

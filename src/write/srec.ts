@@ -1,14 +1,14 @@
 import { UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { hex32 } from '../numbers.js';
-import { DataRecords, recordData, RecordLines } from './record-writer.js';
+import { DataRecords, recordData, RecordLines, type DataRecordShape } from './record-writer.js';
 import type { OutputFormat, SrecType, WriteOptions } from './format.js';
 
 /** The S0 header text when none is given: fixed, so the same input always gives the same file. */
 export const DEFAULT_SREC_HEADER = 'flashcut';
 
 /** Per data record type: its digit, the termination record's digit, and the address size in bytes. */
-const TYPES: Readonly<Record<SrecType, { data: number; end: number; addressBytes: number }>> = {
+const TYPES: Readonly<Record<SrecType, { data: number; end: number; addressBytes: 2 | 3 | 4 }>> = {
   19: { data: 1, end: 9, addressBytes: 2 },
   28: { data: 2, end: 8, addressBytes: 3 },
   37: { data: 3, end: 7, addressBytes: 4 },
@@ -74,26 +74,25 @@ function bigEndian(value: number, size: number): number[] {
 }
 
 function* encodeSrec(image: MemoryImage, type: SrecType, recordLength: number, header: Uint8Array, options: WriteOptions): Generator<Uint8Array, void, unknown> {
-  const lines = new RecordLines(options.eol);
+  const lines = new RecordLines(options.eol, image.size);
   const { data: dataDigit, end: endDigit, addressBytes } = TYPES[type];
   const record = (digit: number, address: number[], data: DataView, from: number, length: number): void =>
     lines.line([S, DIGIT_0 + digit], [address.length + length + 1, ...address], data, from, length, onesComplement);
   const noData = recordData([]);
+  const dataRecord: DataRecordShape = { prefix: [S, DIGIT_0 + dataDigit], lengthExtra: addressBytes + 1, addressBytes, afterAddress: [], checksum: onesComplement };
 
   record(0, [0, 0], recordData([...header]), 0, header.length);
   let count = 0;
   const records = new DataRecords(image, recordLength);
   while (records.next()) {
-    const full = lines.takeIfFull();
-    if (full) lines.giveBack(yield full);
-    record(dataDigit, bigEndian(records.address, addressBytes), records.data, records.from, records.length);
-    count++;
+    yield* lines.dataRun(dataRecord, records.address, records.data, records.from, records.length, records.count);
+    count += records.count;
   }
-  const full = lines.takeIfFull();
-  if (full) lines.giveBack(yield full);
   // S5/S6 are optional; a count that needs more than 24 bits is left out.
+  yield* lines.room();
   if (count < 0x10000) record(5, bigEndian(count, 2), noData, 0, 0);
   else if (count < 0x1000000) record(6, bigEndian(count, 3), noData, 0, 0);
+  yield* lines.room();
   record(endDigit, bigEndian(options.startAddress ?? 0, addressBytes), noData, 0, 0);
   yield lines.take();
 }
