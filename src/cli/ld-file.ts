@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { IoError, OutputLimitError } from '../errors.js';
 import { count } from '../numbers.js';
 import { FilesRead, readRegularText } from './files-read.js';
@@ -14,7 +14,7 @@ export const MAX_SCRIPT_TOTAL_BYTES = 16 * 1024 * 1024;
 /**
  * Reads the linker script at `path` and the files it INCLUDEs, noting each in `read`. An
  * INCLUDE name is looked up in the including script's folder, then in each of `searchPaths`
- * (ld's -L, given as --ld-path), in order. Only regular files are read, each of at most
+ * (ld's -L, given as --ld-path), in order; an absolute name only where it says. Only regular files are read, each of at most
  * MAX_SCRIPT_BYTES and all of them of at most MAX_SCRIPT_TOTAL_BYTES. Throws IoError (with the
  * file) when the script cannot be read, OutputLimitError when the files are too large, and the
  * parser's errors (with the script, line and column) for a malformed one or an INCLUDE that is
@@ -29,7 +29,7 @@ export function readLinkerScript(path: string, searchPaths: readonly string[], r
     return text;
   };
   const include: IncludeReader = (name, fromFile) => {
-    const candidates = [join(dirname(fromFile), name), ...searchPaths.map((dir) => join(dir, name))];
+    const candidates = isAbsolute(name) ? [name] : [join(dirname(fromFile), name), ...searchPaths.map((dir) => join(dir, name))];
     const found = candidates.find((candidate) => existsSync(candidate));
     if (found === undefined) throw new IoError(`not found in ${candidates.map((c) => dirname(c)).join(', ')} (add folders with --ld-path)`);
     return { file: displayPath(found), text: readText(found, 'a file the linker script INCLUDEs') };
