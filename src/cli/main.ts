@@ -1,8 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
-import { FlashcutError, FormatError, IoError, UsageError } from '../errors.js';
+import { FlashcutError, IoError, UsageError } from '../errors.js';
 import type { OutputFormat } from '../write/format.js';
 import { formatByName, formatForPath, outputFormats } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
@@ -24,6 +23,8 @@ import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } f
 import { parseCommandLine, type CliArgs } from './options.js';
 import { erasedSectorsNote, summaryLines, type WrittenOutput } from './report.js';
 import { resolveSettings } from './settings.js';
+import { errorLine } from './error-line.js';
+import { splitPath } from './split-path.js';
 import { painter } from './text.js';
 import { assertWritable } from '../windows/dfuse-layout.js';
 // Imported, not read at run time: the bundle must run with no package.json beside it.
@@ -329,24 +330,13 @@ function checkSplitWindows(windows: readonly FlashWindow[]): void {
   });
 }
 
-/** `out/app.bin` with window FLASH becomes `out/app.FLASH.bin`. */
-export function splitPath(target: string, windowName: string): string {
-  // Only a format's own extension is kept last: `out v1.2` becomes `out v1.2.FLASH`.
-  const ext = formatForPath(target) ? extname(target) : '';
-  return `${target.slice(0, target.length - ext.length)}.${windowName}${ext}`;
-}
-
 function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {
   return text === undefined ? undefined : parse(text);
 }
 
 function reportError(error: unknown, input: string | undefined, verbose: boolean, io: CliIo): number {
   if (error instanceof FlashcutError) {
-    // An error in a linker script or config file names that file itself.
-    const ownFile = error instanceof FormatError && error.file !== undefined;
-    const line = error instanceof FormatError && error.line !== undefined ? `:${error.line}` : '';
-    const where = error.code === 'usage' || input === undefined || ownFile ? '' : `${input}${line}: `;
-    io.stderr.write(`flashcut: error: ${where}${error.message}\n`);
+    io.stderr.write(errorLine(error, input) + '\n');
     return error.code === 'usage' ? EXIT.usage : EXIT.failed;
   }
   const message = isSystemError(error) ? systemMessage(error) : `internal error: ${String(error)} (please report it)`;
