@@ -13,9 +13,11 @@ const NUMBER_PATTERN = /^(0[xX][0-9a-fA-F]+|[0-9]+)([kKmM]?)$/;
 
 /**
  * Parses `0x08000000`, `65280`, `512K` or `1M` (K = 1024, M = 1024 * 1024).
- * Plain digits are decimal. Throws UsageError naming `what` on anything else.
+ * Plain digits are decimal, but a leading zero without 0x (`08000000`) is refused as ambiguous.
+ * Throws UsageError naming `what` on anything else.
  */
 export function parseNumber(text: string, what: string): number {
+  refuseLeadingZero(text.trim(), text.trim(), what);
   const match = NUMBER_PATTERN.exec(text.trim());
   if (!match) {
     throw new UsageError(`${what}: '${text}' is not a number (use hex 0x..., decimal, or a K/M suffix)`);
@@ -28,6 +30,21 @@ export function parseNumber(text: string, what: string): number {
     throw new UsageError(`${what}: '${text}' is too large`);
   }
   return value;
+}
+
+/**
+ * Throws UsageError when `digits`, a number written inside `whole` (`FLASH=08000000:64K`), starts
+ * with a zero and no 0x: people mean hex there (objcopy and C would even read octal), while plain
+ * digits are decimal. The message gives `whole` written both ways.
+ */
+export function refuseLeadingZero(digits: string, whole: string, what: string): void {
+  const number = /^0+([0-9]+)([kKmM]?)$/.exec(digits);
+  if (!number) return;
+  const at = whole.lastIndexOf(digits);
+  const written = (replacement: string) => `${whole.slice(0, at)}${replacement}${whole.slice(at + digits.length)}`;
+  throw new UsageError(
+    `${what}: ${digits} has a leading zero but no 0x, so it could be hex or decimal: write ${written(`0x${digits}`)} for hex, or ${written(`${number[1]}${number[2]}`)} for decimal`,
+  );
 }
 
 /** Parses an address: a number below 2^32. */

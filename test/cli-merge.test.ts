@@ -75,7 +75,7 @@ describe('merging inputs', () => {
     [['--crc', 'crc32@no_such_symbol'], /no ELF input defines the symbol no_such_symbol/],
     [['--align', '12'], /power of two/],
     [['--pad-window', 'OTP'], /--pad-window OTP: no such window/],
-    [['--overlap', 'merge'], /Invalid values/],
+    [['--overlap', 'merge'], /--overlap merge: choose one of error, replace, keep/],
   ])('refuses %j', async (extra, message) => {
     const { code, stderr } = await runCli([sane, '-o', join(dir, 'bad.hex'), ...extra]);
     expect(code).toBe(2);

@@ -70,17 +70,19 @@ describe('flashcut inspect', () => {
   it('refuses -o', async () => {
     const { code, stderr } = await runCli(['inspect', SANE, '-o', join(dir, 'x.hex')]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/inspect writes no file/);
+    expect(stderr).toBe('flashcut: error: inspect takes no --output: it is an option of a conversion\n');
   });
 });
 
 describe('wantsColour', () => {
   it.each([
-    { tty: true, env: {}, want: true },
-    { tty: false, env: {}, want: false },
-    { tty: undefined, env: {}, want: false },
-    { tty: true, env: { NO_COLOR: '1' }, want: false },
-    { tty: true, env: { NO_COLOR: '' }, want: true },
+    { tty: true, env: { TERM: 'xterm-256color' }, want: true },
+    { tty: false, env: { TERM: 'xterm-256color' }, want: false },
+    { tty: undefined, env: { TERM: 'xterm-256color' }, want: false },
+    { tty: true, env: { TERM: 'xterm-256color', NO_COLOR: '1' }, want: false },
+    { tty: true, env: { TERM: 'dumb' }, want: false },
+    { tty: false, env: { FORCE_COLOR: '1' }, want: true },
+    { tty: true, env: { TERM: 'xterm-256color', FORCE_COLOR: '0' }, want: false },
   ])('TTY $tty, env $env: $want', ({ tty, env, want }) => {
     expect(wantsColour(tty, env)).toBe(want);
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { inspectInput, sectionPlacements } from '../src/pipeline/inspect.js';
 import { parseRegion } from '../src/windows/window.js';
 import { buildElf, pattern, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE } from './helpers/elf-builder.js';
 import { runCli } from './helpers/run-cli.js';
+import { describeWithTools } from './helpers/tools.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'flashcut-real-layouts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,6 +53,60 @@ describe.each([true, false])('layouts of real toolchains (little-endian: %s)', (
     expect(json.sections.find((s) => s.name === 'ER_RW')).toMatchObject({ address: 0x2000_0000, loadAddress: 0x0800_0100, keptBytes: 0x20 });
   });
 
+  it("STM32F4 .ccmram placed '> CCMRAM' without 'AT> FLASH': never silent under the default window", async () => {
+    const bytes = buildElf({
+      littleEndian: le,
+      entry: 0x0800_0041,
+      segments: [
+        { paddr: 0x0800_0000, data: code(0x100, le) },
+        { paddr: 0x0800_0100, vaddr: 0x2000_0000, data: 0x20, flags: 6 },
+        { paddr: 0x1000_0000, data: 0x40, flags: 5 },
+      ],
+      sections: [
+        { name: '.isr_vector', segment: 0, size: 0x40 },
+        { name: '.text', segment: 0, offset: 0x40, flags: SHF_ALLOC | SHF_EXECINSTR },
+        { name: '.data', segment: 1, flags: SHF_ALLOC | SHF_WRITE },
+        { name: '.ccmram', segment: 2, flags: SHF_ALLOC | SHF_EXECINSTR },
+      ],
+    });
+    const found = inspectInput(bytes).findings;
+    expect(found.map((f) => [f.code, f.severity])).toEqual([
+      ['may-be-ram', 'warning'],
+      ['default-window-spans-areas', 'warning'],
+    ]);
+    expect(found[1]?.message).toMatch(/keeps bytes in 2 of its areas: 0x08000000 \(288 bytes; flash on STM32, GD32\), 0x10000000 \(64 bytes; CCM RAM on STM32F3\/F4\/G4/);
+    expect(found[1]?.fix).toMatch(/--ld with the linker script.*--region/);
+    expect(found[0]).toMatchObject({ sections: ['.ccmram'], address: 0x1000_0000 });
+    expect(found[0]?.message).toMatch(/0x10000000-0x1000FFFF is RAM on STM32F3\/F4\/G4 core-coupled RAM/);
+    // With the flash given, the CCM bytes are outside it and reported as such.
+    expect(inspectInput(bytes, { windows: [parseRegion('FLASH=0x08000000:512K')] }).findings.map((f) => f.code)).toEqual(['load-outside-windows']);
+
+    const file = join(dir, `ccm-${le}.elf`);
+    writeFileSync(file, bytes);
+    const run = await runCli([file, '-o', join(dir, `ccm-${le}.hex`), '--strict']);
+    expect(run.code).toBe(3);
+  });
+
+  it('a HEX with a RAM segment (objcopy of the whole ELF): inspect lists its ranges and warns of the SRAM bytes', async () => {
+    const hexFile = join(dir, `ram-${le}.hex`);
+    const elf = buildElf({ littleEndian: le, entry: 0x0800_0041, segments: [{ paddr: 0x0800_0000, data: code(0x100, le) }, { paddr: 0x2000_0000, data: 0x30, flags: 6 }] });
+    const elfFile = join(dir, `ram-${le}.elf`);
+    writeFileSync(elfFile, elf);
+    expect((await runCli([elfFile, '-o', hexFile, '--region', 'ALL=0:0x100000000'])).code).toBe(0);
+
+    const text = await runCli(['inspect', hexFile]);
+    expect(text.stdout).toMatch(/Address ranges of the input\n {2}0x08000000-0x080000FF {2}256 bytes\n {2}0x20000000-0x2000002F {3}48 bytes\n/);
+    const json = JSON.parse((await runCli(['inspect', hexFile, '--json'])).stdout) as { findings: { code: string; message: string }[] };
+    expect(json.findings.map((f) => f.code)).toEqual(['image-bytes-in-ram']);
+    expect(json.findings[0]?.message).toMatch(/lines? [\d-]+ put 48 bytes at 0x20000000-0x2000002F, in the Cortex-M SRAM region/);
+    const dfu = await runCli([hexFile, '-o', join(dir, `ram-${le}.dfu`)]);
+    expect(dfu.code).toBe(0);
+    expect(dfu.stderr).toMatch(/image-bytes-in-ram/);
+    // With the flash given, the RAM bytes are outside it: the usual finding, not this one.
+    const given = await runCli(['inspect', hexFile, '--region', 'FLASH=0x08000000:512K', '--json']);
+    expect((JSON.parse(given.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['load-outside-windows']);
+  });
+
   it('an i.MX RT image (flash at 0x60000000) under the default window: nothing to write says where the bytes are', async () => {
     const bytes = buildElf({ littleEndian: le, entry: 0x6000_2001, segments: [{ paddr: 0x6000_0000, data: 0x3000 }, { paddr: 0x8000_0000, data: 0x40, flags: 6 }] });
     const file = join(dir, `imxrt-${le}.elf`);
@@ -60,5 +116,21 @@ describe.each([true, false])('layouts of real toolchains (little-endian: %s)', (
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/nothing to write: no loadable byte lies inside the flash windows \(CODE\); the loadable bytes are at 0x60000000-0x60002FFF \(segment 0\), 0x80000000-0x8000003F \(segment 1\): to keep them, give --region FLASH=0x60000000:0x3000/);
     expect(inspectInput(bytes, { windows: [parseRegion('FLASH=0x60000000:8M')] }).selection.image.size).toBe(0x3000);
+  });
+});
+
+describeWithTools('inspect lists an image input\'s address ranges as srec_info does', ['srec_info'], () => {
+  it('the same ranges for a HEX with gaps', async () => {
+    const elf = buildElf({ entry: 0x0800_0041, segments: [{ paddr: 0x0800_0000, data: 0x100 }, { paddr: 0x0800_0400, data: 0x10 }, { paddr: 0x2000_0000, data: 0x30, flags: 6 }] });
+    const elfFile = join(dir, 'gaps.elf');
+    const hexFile = join(dir, 'gaps.hex');
+    writeFileSync(elfFile, elf);
+    expect((await runCli([elfFile, '-o', hexFile, '--region', 'ALL=0:0x100000000'])).code).toBe(0);
+    const oracle = execFileSync('srec_info', [hexFile, '-intel'], { encoding: 'utf8' });
+    const expected = [...oracle.matchAll(/([0-9A-F]{8}) - ([0-9A-F]{8})/g)].map((m) => `0x${m[1]}-0x${m[2]}`);
+    expect(expected).toHaveLength(3);
+    const text = (await runCli(['inspect', hexFile])).stdout;
+    const listed = text.slice(text.indexOf('Address ranges'), text.indexOf('Flash windows'));
+    expect([...listed.matchAll(/0x[0-9A-F]{8}-0x[0-9A-F]{8}/g)].map((m) => m[0])).toEqual(expected);
   });
 });

@@ -2,7 +2,7 @@ import { machineName, sectionFlagsText, sectionTypeName, segmentFlagsText, segme
 import type { ElfFile } from '../read/elf/types.js';
 import type { Finding } from '../findings/index.js';
 import { INPUT_FORMAT_TITLES, type FirmwareInput } from '../read/input.js';
-import { sectionPlacements, type Analysis, type SectionPlacement } from '../pipeline/inspect.js';
+import { inputRanges, sectionPlacements, type Analysis, type SectionPlacement } from '../pipeline/inspect.js';
 import { count, hex, hex32, rangeText } from '../numbers.js';
 import { painter, percent, table, TEXT_WIDTH, usageBar, wrap, type Paint } from './text.js';
 
@@ -25,6 +25,7 @@ export function inspectLines(input: string, analysis: Analysis, paint: Paint = p
     `  ${describeInput(analysis.input)}` + (elf ? `, ${elf.header.e_phnum} segments, ${elf.header.e_shnum} sections` : ''),
   ];
   if (elf) lines.push(...elfTables(analysis, elf, paint));
+  else lines.push(...rangeTable(analysis, paint));
   lines.push(
     '',
     paint('bold', 'Flash windows'),
@@ -109,6 +110,13 @@ function elfTables(analysis: Analysis, elf: ElfFile, paint: Paint): string[] {
       ),
     ),
   ];
+}
+
+/** The address ranges an image input fills, as srec_info lists them. */
+function rangeTable(analysis: Analysis, paint: Paint): string[] {
+  const ranges = inputRanges(analysis.input);
+  if (ranges.length === 0) return [];
+  return ['', paint('bold', 'Address ranges of the input'), ...indent(table(ranges.map((r) => [rangeText(r.start, r.end), `${count(r.end - r.start)} bytes`]), ['l', 'r']))];
 }
 
 /**

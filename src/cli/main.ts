@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
 import { FlashcutError, IoError, UsageError } from '../errors.js';
-import type { OutputFormat } from '../write/format.js';
+import type { OutputFormat, SrecType } from '../write/format.js';
 import { formatByName, formatForPath, outputFormats } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
 import { strictFailures } from '../findings/index.js';
@@ -20,9 +20,10 @@ import { stageOutputs } from './atomic-write.js';
 import { FilesRead } from './files-read.js';
 import { findingLines, inspectLines } from './inspect-view.js';
 import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } from './json-report.js';
-import { parseCommandLine, type CliArgs } from './options.js';
+import { COMMANDS, isStdinInput, parseCommandLine, type CommandLine } from './options.js';
 import { erasedSectorsNote, summaryLines, type WrittenOutput } from './report.js';
-import { resolveSettings } from './settings.js';
+import { resolveSettings, type CliArgs } from './settings.js';
+import { nearest } from '../config/option-table.js';
 import { errorLine } from './error-line.js';
 import { splitPath } from './split-path.js';
 import { painter } from './text.js';
@@ -34,6 +35,8 @@ import packageJson from '../../package.json' with { type: 'json' };
 export interface CliIo {
   /** Receives output written with `-o -`. */
   readonly stdout: NodeJS.WritableStream;
+  /** Read for an input named `-`; default: none (such an input is then empty). */
+  readonly stdin?: NodeJS.ReadableStream;
   readonly stderr: { write(text: string): unknown };
   /** Columns for help text. */
   readonly width: number;
@@ -59,9 +62,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(parsed.text + '\n');
       return EXIT.ok;
     }
-    ({ verbose, json, command } = parsed.args);
-    if (parsed.args.inputs.length === 1) input = parseInputSpec(parsed.args.inputs[0] ?? '').path;
-    return parsed.args.command === 'inspect' ? await inspectFile(parsed.args, io) : await convertFile(parsed.args, io);
+    ({ command } = parsed.line);
+    verbose = parsed.line.given.verbose ?? false;
+    json = parsed.line.given.json ?? false;
+    if (parsed.line.inputs.length === 1) input = pathOfInput(parsed.line.inputs[0] ?? '');
+    return parsed.line.command === 'inspect' ? await inspectFile(parsed.line, io) : await convertFile(parsed.line, io);
   } catch (error) {
     const code = reportError(error, input, verbose, io);
     if (json && error instanceof FlashcutError) {
@@ -72,12 +77,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 /** `flashcut inspect`: the analysis as a table (or JSON) on standard output; exit 3 with --strict and findings. */
-async function inspectFile(args: CliArgs, io: CliIo): Promise<number> {
-  if (args.output !== undefined) throw new UsageError('inspect writes no file: leave out -o, or convert without inspect');
-  const { path: inputPath, bytes, input } = readInputFile(args.inputs[0] ?? '', args);
+async function inspectFile(line: CommandLine, io: CliIo): Promise<number> {
+  const spec = line.inputs[0] ?? '';
   const read = new FilesRead();
-  read.note(inputPath, 'the input file');
-  const settings = resolveSettings(args, inputPath, read);
+  if (!isStdinInput(spec)) read.note(pathOfInput(spec), 'the input file');
+  const settings = resolveSettings(line, pathOfInput(spec), read);
+  const { args } = settings;
+  const { path: inputPath, bytes, input } = await readInputFile(spec, args, io);
   const analysis = inspectInput(input, { windows: settings.windows, ramRegions: settings.ram, writeUnit: writeUnit(args) });
   const failed = args.strict && strictFailures(analysis.findings).length > 0;
   const exitCode = failed ? EXIT.strict : EXIT.ok;
@@ -113,16 +119,18 @@ async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysi
   await systemErrorsNamed(() => staged.commit());
 }
 
-async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
-  if (args.html !== undefined || args.svg !== undefined) throw new UsageError('--html and --svg are options of inspect: flashcut inspect INPUT --html report.html');
-  const inputPaths = args.inputs.map((spec) => parseInputSpec(spec).path);
+async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
+  checkCommandTypo(line.inputs[0]);
+  const inputPaths = line.inputs.map(pathOfInput);
   const read = new FilesRead();
-  for (const input of inputPaths) read.note(input, 'the input file');
-  const settings = resolveSettings(args, inputPaths[0] ?? '', read);
+  for (const [i, input] of inputPaths.entries()) if (!isStdinInput(line.inputs[i] ?? '')) read.note(input, 'the input file');
+  const settings = resolveSettings(line, inputPaths[0] ?? '', read);
+  const { args } = settings;
   const outputs = settings.outputs;
   if (outputs === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output), or "output" in the project configuration');
   // Before any input is read: a wrong output path fails at once.
   for (const path of outputs) if (path !== '-') checkOutputPath(path, read);
+  if (args.inputs.filter(isStdinInput).length > 1) throw new UsageError("standard input can be read once: name '-' as one input only");
   if (args.json && outputs.includes('-')) {
     throw new UsageError('--json prints the report on standard output: write the image to a file (-o FILE)');
   }
@@ -135,7 +143,8 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
     throw new UsageError(`${binOnly.join(', ')} shape a BIN file, and no output is BIN (for HEX and the others use --pad-window, --fill-gaps)`);
   }
 
-  const files = args.inputs.map((spec) => readInputFile(spec, args));
+  const files: InputFile[] = [];
+  for (const spec of args.inputs) files.push(await readInputFile(spec, args, io));
   const align = writeUnit(args);
   const plan = planConversion(
     files.map((f) => f.input),
@@ -155,7 +164,7 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
       padTo: optional(args.padTo, (t) => parseAddress(t, '--pad-to')),
       maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
       srecHeader: args.srecHeader,
-      srecType: args.srecType,
+      srecType: args.srecType === undefined ? undefined : (Number(args.srecType) as SrecType),
       dfuAlt: args.dfuAlt,
       dfuTargetName: args.dfuTargetName,
       dfuVendor: optional(args.dfuVid, (t) => parseNumber(t, '--dfu-vid')),
@@ -187,11 +196,12 @@ async function convertFile(args: CliArgs, io: CliIo): Promise<number> {
       const text = toJson(reportDocument(header(args, status === 'strict', exitCode), run, outputs));
       return () => io.stdout.write(text);
     }
+    // Quiet prints errors only: the findings that failed the run, or else the error findings.
+    const quietFindings = status === 'strict' ? findings : findings.filter((f) => f.severity === 'error');
     const lines = !args.quiet
       ? summaryLines(run, outputs, painter(io.colour?.stderr ?? false))
-      : status === 'strict'
-        ? // Quiet prints errors only: here, the findings that failed the run.
-          findingLines(findings, painter(io.colour?.stderr ?? false), 'short')
+      : quietFindings.length > 0
+        ? findingLines(quietFindings, painter(io.colour?.stderr ?? false), 'short')
         : undefined;
     const text = lines === undefined ? '' : lines.join('\n') + '\n';
     return () => io.stderr.write(text);
@@ -249,11 +259,31 @@ function* hashed(chunks: Iterable<Uint8Array>, hash: Hash): Generator<Uint8Array
   }
 }
 
-/** An input named on the command line (`app.elf`, `app.bin@0x08004000`), read and parsed. */
-function readInputFile(spec: string, args: CliArgs): { path: string; bytes: Uint8Array; input: FirmwareInput } {
-  const { path, base } = parseInputSpec(spec);
-  const bytes = readFile(path);
+interface InputFile {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+  readonly input: FirmwareInput;
+}
+
+/** How messages and the summary name an input read from standard input. */
+const STDIN_NAME = '(standard input)';
+
+/** The file an input names: `app.bin@0x08004000` is app.bin, `-` standard input. */
+function pathOfInput(spec: string): string {
+  return isStdinInput(spec) ? STDIN_NAME : parseInputSpec(spec).path;
+}
+
+/** An input named on the command line (`app.elf`, `app.bin@0x08004000`, `-`), read and parsed. */
+async function readInputFile(spec: string, args: CliArgs, io: CliIo): Promise<InputFile> {
+  const { path, base } = isStdinInput(spec) ? { path: STDIN_NAME, base: spec === '-' ? undefined : parseInputSpec(`stdin${spec.slice(1)}`).base } : parseInputSpec(spec);
+  const bytes = path === STDIN_NAME ? await readStream(io.stdin) : readFile(path);
   return { path, bytes, input: readInput(bytes, { name: path, format: args.inputFormat, base }) };
+}
+
+async function readStream(stream: NodeJS.ReadableStream | undefined): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  if (stream) for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
 }
 
 /** `--start-address 0x08000101` or `none`; --no-start-address is none; undefined keeps the first input's. */
@@ -308,6 +338,14 @@ function readFile(path: string): Uint8Array {
     return readFileSync(path);
   } catch (error) {
     throw new IoError(`cannot read it: ${isSystemError(error) ? systemText(error) : String(error)}`);
+  }
+}
+
+/** A first input that does not exist and is named like a command (`inpsect`) is a typo'd command. */
+function checkCommandTypo(spec: string | undefined): void {
+  const command = spec === undefined ? undefined : nearest(spec, COMMANDS);
+  if (command !== undefined && !existsSync(spec ?? '')) {
+    throw new UsageError(`${spec}: no such input file, and no such command: did you mean 'flashcut ${command}'?`);
   }
 }
 

@@ -1,214 +1,287 @@
-import yargs from 'yargs';
+import yargs, { type Argv, type Options } from 'yargs';
 import { UsageError } from '../errors.js';
-import type { SrecType } from '../write/format.js';
-import { formatNames } from '../write/registry.js';
-import type { InputFormatName } from '../read/input.js';
+import { parseNumber } from '../numbers.js';
+import { camelCase, nearest, OPTION_GROUPS, OPTIONS, type CommandName, type OptionRow, type OptionValues } from '../config/option-table.js';
 
-/** The command line after yargs, before any value is interpreted. */
-export interface CliArgs {
-  /** `convert` (the default command) or `inspect`. */
-  readonly command: 'convert' | 'inspect';
-  /** One input for inspect; one or more to merge for a conversion. */
+/** The command line after parsing, before any value is interpreted or merged with the configuration. */
+export interface CommandLine {
+  readonly command: CommandName;
+  /** One input for inspect; one or more to merge for a conversion; `-` is standard input. */
   readonly inputs: readonly string[];
-  readonly output: string | undefined;
-  readonly format: string | undefined;
-  readonly region: readonly string[];
-  readonly ld: string | undefined;
-  readonly ldRegion: readonly string[];
-  readonly ldPath: readonly string[];
-  readonly dfuseLayout: string | undefined;
-  /** A file given with --config, false for --no-config, undefined to search. */
-  readonly config: string | false | undefined;
-  readonly recordLength: number | undefined;
-  /** --start-address ADDR|none; false for --no-start-address; undefined: the first input's. */
-  readonly startAddress: string | false | undefined;
-  readonly eol: 'crlf' | 'lf';
-  readonly base: string | undefined;
-  readonly fill: string | undefined;
-  readonly padTo: string | undefined;
-  readonly maxGap: string | undefined;
-  readonly split: boolean;
-  readonly align: string | undefined;
-  readonly overlap: 'error' | 'replace' | 'keep';
-  readonly padWindow: readonly string[];
-  readonly fillGaps: boolean;
-  readonly crc: readonly string[];
-  readonly strict: boolean;
-  readonly json: boolean;
-  readonly inputFormat: InputFormatName | undefined;
-  readonly srecHeader: string | undefined;
-  readonly srecType: SrecType | undefined;
-  readonly dfuAlt: number | undefined;
-  readonly dfuTargetName: string | undefined;
-  readonly dfuVid: string | undefined;
-  readonly dfuPid: string | undefined;
-  readonly dfuDevice: string | undefined;
-  readonly uf2Family: string | undefined;
-  readonly quiet: boolean;
-  readonly verbose: boolean;
-  /** inspect: write the report (HTML with the memory map) to this file. */
-  readonly html: string | undefined;
-  /** inspect: write the memory map (SVG) to this file. */
-  readonly svg: string | undefined;
+  /** The options the command line gives, by setting name; absent when not given. */
+  readonly given: Partial<OptionValues>;
+  /** Flags of single-value options given more than once (the last one counts), for the summary. */
+  readonly repeated: readonly string[];
 }
 
-/** yargs' verdict: arguments to run with, or text (help, version) to print and stop. */
-export type Parsed = { readonly kind: 'run'; readonly args: CliArgs } | { readonly kind: 'print'; readonly text: string };
+/** The parser's verdict: a command line to run, or text (help, version, completion script) to print and stop. */
+export type Parsed = { readonly kind: 'run'; readonly line: CommandLine } | { readonly kind: 'print'; readonly text: string };
 
-const EXAMPLES: [string, string][] = [
-  ['$0 app.elf -o app.hex --region FLASH=0x08000000:0xFF00 --region IDFLASH=0x0800FF00:256', 'flash-only Intel HEX'],
-  ['$0 app.elf -o app.bin', 'BIN of an ARM ELF, windows defaulting to the Cortex-M code region'],
-  ['$0 app.elf -o app.bin --split -r FLASH=0x08000000:1M -r OTP=0x1FFF7800:528', 'one BIN per window'],
-  ['$0 inspect app.elf -r FLASH=0x08000000:512K', 'what a conversion would keep and drop, and why'],
-  ['$0 app.elf -o app.hex --strict', 'fail (exit 3, nothing written) on any finding'],
-  ['$0 app.elf -o app.dfu -r FLASH=0x08000000:512K', 'DfuSe file for dfu-util -D'],
-  ['$0 app.hex -o app.uf2 --uf2-family STM32F4', 'UF2 from an Intel HEX'],
-  ['$0 app.bin@0x08004000 -o app.srec', 'S-record from a raw binary loaded at 0x08004000'],
-  ['$0 app.elf -o app.hex --ld ../STM32F401RETX_FLASH.ld', 'windows from the linker script (its regions without w)'],
-  ['$0 boot.elf app.elf -o combined.hex', 'one image from a boot loader and an application'],
-  ['$0 app.elf -o app.bin --align 32 --pad-window all --crc crc32-stm32@__app_crc', 'flash words whole, windows filled, a CRC in place'],
+/** Words of the command line that are commands when they come first among the positionals. */
+export const COMMANDS = ['inspect', 'completion'] as const;
+
+/** What --help shows under Examples, each command on a line of its own (at most 78 characters, so that 80 columns never break one). */
+export const EXAMPLES: readonly (readonly [description: string, command: string])[] = [
+  ['flash-only Intel HEX', 'flashcut app.elf -o app.hex -r FLASH=0x08000000:64K -r IDFLASH=0x08010000:256'],
+  ['BIN of an ARM ELF, windows defaulting to the Cortex-M code region', 'flashcut app.elf -o app.bin'],
+  ['one BIN per window', 'flashcut app.elf -o a.bin --split -r FLASH=0x08000000:1M -r OTP=0x1FFF7800:528'],
+  ['what a conversion would keep and drop, and why', 'flashcut inspect app.elf -r FLASH=0x08000000:512K'],
+  ['fail (exit 3, nothing written) on any finding', 'flashcut app.elf -o app.hex --strict'],
+  ['DfuSe file for dfu-util -D', 'flashcut app.elf -o app.dfu -r FLASH=0x08000000:512K'],
+  ['UF2 from an Intel HEX', 'flashcut app.hex -o app.uf2 --uf2-family STM32F4'],
+  ['S-record from a raw binary loaded at 0x08004000', 'flashcut app.bin@0x08004000 -o app.srec'],
+  ['windows from the linker script (its regions without w)', 'flashcut app.elf -o app.hex --ld ../STM32F401RETX_FLASH.ld'],
+  ['one image from a boot loader and an application', 'flashcut boot.elf app.elf -o combined.hex'],
+  ['windows filled, a CRC in place', 'flashcut app.elf -o app.bin --pad-window all --crc crc32-stm32@__app_crc'],
+  ["'-' reads standard input", 'arm-none-eabi-objcopy -O binary app.elf - | flashcut -@0x08000000 -o app.hex'],
 ];
 
+/** The examples as a block of the epilogue: yargs' two columns would break the commands. */
+function examplesText(): string {
+  return ['Examples:', ...EXAMPLES.flatMap(([description, command]) => [`  # ${description}`, `  ${command}`])].join('\n');
+}
+
+/** Stands for a `-` input while yargs parses (yargs drops a lone `-`). */
+const STDIN_TOKEN = '\u0000stdin';
+
 /**
- * Parses the command line with yargs (strict: unknown options are errors) without letting
- * yargs print or exit. Throws UsageError for a bad command line.
+ * Parses the command line: every option takes exactly its own value, inputs may stand anywhere,
+ * a repeated single-value option keeps its last value, choices ignore case. yargs does the
+ * parsing and the help text, without printing or exiting. Throws UsageError for a bad command line.
  */
 export async function parseCommandLine(argv: readonly string[], version: () => string, width: number): Promise<Parsed> {
-  const parser = yargs()
+  // The shell's completion asks with words still being typed: yargs answers, unchecked.
+  if (argv.includes(COMPLETIONS_KEY)) return { kind: 'print', text: await completions(parser(version, width), argv) };
+  const scanned = scan(argv);
+  if (scanned.command === 'completion') {
+    return { kind: 'print', text: (await runYargs(yargs().scriptName('flashcut').completion('completion', false).exitProcess(false), ['completion'])).text };
+  }
+  const command = scanned.command;
+  if (command === 'inspect' && scanned.positionals.length > 1) {
+    throw new UsageError(`inspect reads one input, and got ${scanned.positionals.length}: ${scanned.positionals.join(' ')}`);
+  }
+  const output = await runYargs(parser(version, width), scanned.argv).catch((error: Error) => {
+    throw new UsageError(scanned.positionals.length === 0 ? noInputMessage(command) : error.message);
+  });
+  if (output.text) return { kind: 'print', text: output.text };
+  if (scanned.positionals.length === 0) throw new UsageError(noInputMessage(command));
+  const given: Record<string, unknown> = {};
+  for (const option of OPTIONS) {
+    const value = valueOf(option, output.parsed[option.name]);
+    if (value !== undefined) given[camelCase(option.name)] = value;
+  }
+  return {
+    kind: 'run',
+    line: { command, inputs: scanned.positionals, given: given as Partial<OptionValues>, repeated: scanned.repeated },
+  };
+}
+
+const COMPLETIONS_KEY = '--get-yargs-completions';
+
+function parser(version: () => string, width: number): Argv {
+  return yargs()
     .scriptName('flashcut')
-    .usage('flashcut INPUT... -o OUTPUT [options]\nflashcut inspect INPUT [options]')
+    .parserConfiguration({ 'greedy-arrays': false, 'strip-aliased': true })
+    .usage('flashcut INPUT... -o OUTPUT [options]\nflashcut inspect INPUT [options]\nflashcut completion')
     .command('$0 <inputs..>', false, (y) =>
-      y.positional('inputs', {
+      withOptions(y, 'convert').positional('inputs', {
         type: 'string',
         array: true,
-        describe: 'ELF32, Intel HEX or S-record files, or raw binaries as FILE@ADDRESS; several are merged',
-        demandOption: true,
+        describe: "ELF32, Intel HEX or S-record files, or raw binaries as FILE@ADDRESS ('-': standard input); several are merged",
       }),
     )
     .command('inspect <input>', 'show the segments, sections and windows, what a conversion keeps and drops, and the findings', (y) =>
-      y.positional('input', { type: 'string', describe: 'ELF32, Intel HEX or S-record file, or FILE@ADDRESS', demandOption: true }),
+      withOptions(y, 'inspect').positional('input', { type: 'string', describe: 'ELF32, Intel HEX or S-record file, or FILE@ADDRESS' }),
     )
-    .options({
-      output: { alias: 'o', type: 'string', describe: "output file; '-' writes to standard output", requiresArg: true },
-      format: { alias: 'f', type: 'string', describe: `output format: ${formatNames().join(', ')} (default: from the output's extension)`, requiresArg: true },
-      region: { alias: 'r', type: 'string', array: true, describe: 'flash window [NAME=]ORIGIN:LENGTH, repeatable (e.g. FLASH=0x08000000:512K)', requiresArg: true },
-      ld: { type: 'string', describe: 'take the windows from the MEMORY regions of this linker script without the w attribute', requiresArg: true },
-      'ld-region': { type: 'string', array: true, describe: 'with --ld: take these regions (comma-separated, repeatable) instead', requiresArg: true },
-      'ld-path': { type: 'string', array: true, describe: "with --ld: folder to search for INCLUDEd files after the script's own (ld's -L), repeatable", requiresArg: true },
-      'dfuse-layout': { type: 'string', describe: 'take the windows from the writable sectors of a DfuSe layout ("@Internal Flash  /0x08000000/04*016Kg,...")', requiresArg: true },
-      config: { type: 'string', describe: 'project configuration file (default: flashcut.config.json or package.json "flashcut", from the input\'s folder upward); --no-config: none', requiresArg: true },
-      'input-format': { choices: ['elf', 'hex', 'srec', 'bin'] as const, describe: 'input format (default: from the content; bin for FILE@ADDRESS)' },
-      'record-length': { type: 'number', describe: 'HEX, S-record: data bytes per record (HEX 1..255, S3 1..250)', default: 16, defaultDescription: '16' },
-      'start-address': {
-        type: 'string',
-        describe: "HEX, S-record: the start address to write (05, S7/S8/S9 record), or none (S-record: 0); default: the first input's",
-        requiresArg: true,
-      },
-      eol: { choices: ['crlf', 'lf'] as const, describe: 'HEX, S-record: line ends (CRLF, as objcopy and Intel write them)', default: 'crlf' as const },
-      'srec-header': { type: 'string', describe: 'S-record: text of the S0 header', defaultDescription: 'flashcut', requiresArg: true },
-      'srec-type': { choices: [19, 28, 37] as const, describe: 'S-record: force S1/S9, S2/S8 or S3/S7 records (default: by the highest address)' },
-      base: { type: 'string', describe: 'BIN: address of the first byte (default: lowest kept address)', requiresArg: true },
-      fill: {
-        type: 'string',
-        describe: 'value of BIN and UF2 gap bytes and of every byte --pad-window, --fill-gaps and --align add',
-        defaultDescription: '0xFF (erased flash)',
-        requiresArg: true,
-      },
-      'pad-to': { type: 'string', describe: 'BIN: extend with fill up to this address', requiresArg: true },
-      'max-gap': { type: 'string', describe: 'BIN: refuse more fill than this between two ranges', defaultDescription: '16M', requiresArg: true },
-      split: { type: 'boolean', describe: 'BIN: one file per window, named OUTPUT with the window name before the extension', default: false },
-      align: {
-        type: 'string',
-        describe: 'flash write unit in bytes (a power of two, e.g. 8 or 32): extend every range to whole units with the fill value (inspect: report where they are not)',
-        requiresArg: true,
-      },
-      overlap: { choices: ['error', 'replace', 'keep'] as const, describe: 'several inputs with different bytes at one address: refuse, the later wins, or the earlier', default: 'error' as const },
-      'pad-window': { type: 'string', array: true, describe: 'fill this window (a name, or all) completely with the fill value, repeatable', requiresArg: true },
-      'fill-gaps': { type: 'boolean', describe: 'fill the holes inside each window in every format (BIN always fills)', default: false },
-      crc: {
-        type: 'string',
-        array: true,
-        describe: 'insert a checksum: ALG@WHERE[:START-END|START+LENGTH], ALG crc32, crc32-stm32 or sum32 (-be: big-endian), WHERE an address or ELF symbol',
-        requiresArg: true,
-      },
-      strict: { type: 'boolean', describe: 'treat any finding (and so any dropped byte but padding) as a failure: exit 3, write nothing', default: false },
-      json: { type: 'boolean', describe: 'print the report as JSON on standard output (schema/report.schema.json)', default: false },
-      'dfu-alt': { type: 'number', describe: 'DfuSe: alternate setting of the target', default: 0, defaultDescription: '0' },
-      'dfu-target-name': { type: 'string', describe: 'DfuSe: target name (default: unnamed)', requiresArg: true },
-      'dfu-vid': { type: 'string', describe: 'DfuSe: idVendor of the suffix', defaultDescription: '0x0483', requiresArg: true },
-      'dfu-pid': { type: 'string', describe: 'DfuSe: idProduct of the suffix', defaultDescription: '0xDF11', requiresArg: true },
-      'dfu-device': { type: 'string', describe: 'DfuSe: bcdDevice of the suffix', defaultDescription: '0xFFFF', requiresArg: true },
-      'uf2-family': { type: 'string', describe: 'UF2: family name (STM32F4, STM32H7, RP2040, NRF52840, ...) or ID', requiresArg: true },
-      html: { type: 'string', describe: 'inspect: also write the report with the memory map to this HTML file (no script, nothing external)', requiresArg: true },
-      svg: { type: 'string', describe: 'inspect: also write the memory map picture to this SVG file', requiresArg: true },
-      quiet: { alias: 'q', type: 'boolean', describe: 'print nothing but errors', default: false },
-      verbose: { alias: 'v', type: 'boolean', describe: 'add detail to errors', default: false },
-    })
-    .example(EXAMPLES)
+    .command('completion', 'print a bash/zsh completion script (flashcut completion >> ~/.bashrc)')
+    .completion('completion', false)
     .epilogue(
-      'Keeps the bytes of an ELF32, Intel HEX, S-record or BIN (FILE@ADDRESS) that lie in your flash windows ' +
-        'and writes them as Intel HEX, S-record, BIN, DfuSe or UF2.\n\nExit codes: 0 done, 1 bad input or layout, 2 bad command line, 3 --strict found a problem (nothing written).')
+      examplesText() +
+        '\n\nKeeps the bytes of an ELF32, Intel HEX, S-record or BIN (FILE@ADDRESS) that lie in your flash windows ' +
+        'and writes them as Intel HEX, S-record, BIN, DfuSe or UF2. Numbers are hex (0x...) or decimal, sizes may end in K or M.\n\n' +
+        'Exit codes: 0 done, 1 bad input or layout, 2 bad command line, 3 --strict found a problem (nothing written).',
+    )
     .version(version())
     .help()
     .alias('help', 'h')
     .strict()
     .wrap(Math.min(width, 110))
     .exitProcess(false);
+}
 
-  return new Promise<Parsed>((resolve, reject) => {
-    parser.parse([...argv], {}, (error, parsed, output) => {
-      if (error) return reject(new UsageError(/non-option arguments: got 0/.test(error.message) ? (argv[0] === 'inspect' ? 'no input file: flashcut inspect INPUT' : 'no input file: flashcut INPUT -o OUTPUT') : error.message));
-      if (output) return resolve({ kind: 'print', text: output });
-      if (Number.isNaN(parsed['record-length'])) return reject(new UsageError('--record-length needs a number (1 to 255)'));
-      resolve({
-        kind: 'run',
-        args: {
-          command: parsed._[0] === 'inspect' ? 'inspect' : 'convert',
-          inputs: positionalInputs(parsed as { readonly inputs?: unknown; readonly input?: unknown }),
-          output: parsed.output,
-          format: parsed.format,
-          region: (parsed.region ?? []).map(String),
-          ld: parsed.ld,
-          ldRegion: (parsed['ld-region'] ?? []).flatMap((names) => String(names).split(',')).map((n) => n.trim()).filter((n) => n !== ''),
-          ldPath: (parsed['ld-path'] ?? []).map(String),
-          dfuseLayout: parsed['dfuse-layout'],
-          config: (parsed.config as string | boolean | undefined) === false ? false : parsed.config,
-          recordLength: parsed['record-length'],
-          startAddress: (parsed['start-address'] as string | boolean | undefined) === false ? false : parsed['start-address'],
-          eol: parsed.eol,
-          base: parsed.base,
-          fill: parsed.fill,
-          padTo: parsed['pad-to'],
-          maxGap: parsed['max-gap'],
-          split: parsed.split,
-          align: parsed.align,
-          overlap: parsed.overlap,
-          padWindow: (parsed['pad-window'] ?? []).map(String),
-          fillGaps: parsed['fill-gaps'],
-          crc: (parsed.crc ?? []).map(String),
-          strict: parsed.strict,
-          json: parsed.json,
-          inputFormat: parsed['input-format'],
-          srecHeader: parsed['srec-header'],
-          srecType: parsed['srec-type'],
-          dfuAlt: parsed['dfu-alt'],
-          dfuTargetName: parsed['dfu-target-name'],
-          dfuVid: parsed['dfu-vid'],
-          dfuPid: parsed['dfu-pid'],
-          dfuDevice: parsed['dfu-device'],
-          uf2Family: parsed['uf2-family'],
-          quiet: parsed.quiet,
-          verbose: parsed.verbose,
-          html: parsed.html,
-          svg: parsed.svg,
-        },
-      });
-    });
+/** Runs yargs over `argv` without letting it print or exit: the parsed values and any text it would print. */
+function runYargs(y: Argv, argv: readonly string[]): Promise<{ parsed: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    y.parse([...argv], {}, (error, parsed, text) => (error ? reject(error) : resolve({ parsed: parsed as Record<string, unknown>, text })));
   });
 }
 
-/** The input files: `inputs` of a conversion, or the one `input` of inspect. */
-function positionalInputs(parsed: { readonly inputs?: unknown; readonly input?: unknown }): string[] {
-  const given = parsed.inputs ?? parsed.input;
-  return (Array.isArray(given) ? given : given === undefined ? [] : [given]).map(String);
+/** yargs' answer to the shell's completion request; it calls back once empty-handed, then with the words. */
+async function completions(y: Argv, argv: readonly string[]): Promise<string> {
+  let words = '';
+  await y.parse([...argv], {}, (_error, _parsed, text) => {
+    if (text) words = text;
+  });
+  return words;
+}
+
+/** The options of one command, grouped as the README groups them. */
+function withOptions<T>(y: Argv<T>, command: CommandName): Argv<T> {
+  const own = OPTIONS.filter((o) => (o.commands as readonly CommandName[]).includes(command));
+  for (const option of own) y.option(option.name, yargsOption(option));
+  for (const group of OPTION_GROUPS) {
+    const names = own.filter((o) => o.group === group).map((o) => o.name);
+    if (names.length > 0) y.group(names, `${group}:`);
+  }
+  return y;
+}
+
+function yargsOption(option: OptionRow): Options {
+  const choices: readonly string[] | undefined = 'choices' in option ? option.choices : undefined;
+  const shown = 'defaultText' in option ? option.defaultText : 'default' in option && option.type !== 'boolean' ? String(option.default) : undefined;
+  return {
+    ...('alias' in option ? { alias: option.alias } : {}),
+    type: option.type === 'boolean' ? 'boolean' : 'string',
+    ...(option.type === 'list' ? { array: true } : {}),
+    requiresArg: option.type !== 'boolean',
+    describe: option.help + (choices ? ` (${choices.join(', ')})` : ''),
+    ...(shown !== undefined ? { defaultDescription: shown } : {}),
+  };
+}
+
+/** The value of one option as yargs returns it: the last of a repeated single value, a checked choice, a parsed number. */
+function valueOf(option: OptionRow, raw: unknown): unknown {
+  if (raw === undefined) return undefined;
+  const flag = `--${option.name}`;
+  if (option.type === 'list') return (Array.isArray(raw) ? raw : [raw]).map(String);
+  const last: unknown = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  if (option.type === 'boolean' || last === false) return last;
+  const text = String(last);
+  if ('choices' in option) {
+    const choices: readonly string[] = option.choices;
+    const chosen = choices.find((c) => c.toLowerCase() === text.toLowerCase());
+    if (chosen === undefined) throw new UsageError(`${flag} ${text}: choose one of ${choices.join(', ')}`);
+    return chosen;
+  }
+  return option.type === 'number' ? parseNumber(text, flag) : text;
+}
+
+interface Scanned {
+  readonly command: CommandName | 'completion';
+  /** The inputs, in order. */
+  readonly positionals: string[];
+  /** The arguments for yargs: a lone `-` input replaced by STDIN_TOKEN. */
+  readonly argv: string[];
+  readonly repeated: string[];
+}
+
+/**
+ * Walks the arguments once as yargs will read them, to refuse what yargs would misread or word
+ * poorly: an unknown option (with the nearest known one), an option the command does not take,
+ * a missing value, a short option glued to its value. Counts repeated single-value options.
+ */
+function scan(argv: readonly string[]): Scanned {
+  const positionals: string[] = [];
+  const out: string[] = [];
+  const counts = new Map<OptionRow, number>();
+  let command: Scanned['command'] = 'convert';
+  let optionsEnded = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (optionsEnded || isStdinInput(arg) || !arg.startsWith('-')) {
+      if (!optionsEnded && positionals.length === 0 && command === 'convert' && (COMMANDS as readonly string[]).includes(arg)) {
+        command = arg as Scanned['command'];
+        out.push(arg);
+        continue;
+      }
+      positionals.push(arg);
+      out.push(isStdinInput(arg) ? STDIN_TOKEN : arg);
+      continue;
+    }
+    out.push(arg);
+    if (arg === '--') {
+      optionsEnded = true;
+      continue;
+    }
+    let flag: string;
+    let inlineValue: string | undefined;
+    if (arg.startsWith('--')) {
+      [flag, inlineValue] = splitOnce(arg.slice(2));
+    } else if (arg.length > 2 && arg[2] !== '=') {
+      checkShortGroup(arg);
+      continue;
+    } else {
+      flag = arg.slice(1, 2);
+      inlineValue = arg.length > 2 ? arg.slice(3) : undefined;
+    }
+    const long = arg.startsWith('--');
+    const option = long ? longOption(flag) : shortOption(flag);
+    if (option === 'builtin') continue;
+    if (option === undefined) throw new UsageError(unknownMessage(long ? `--${flag}` : `-${flag}`));
+    if (command !== 'completion' && !(option.row.commands as readonly string[]).includes(command)) {
+      const usage = `--${option.row.name}${'value' in option.row ? ` ${option.row.value}` : ''}`;
+      throw new UsageError(command === 'inspect' ? `inspect takes no --${option.row.name}: it is an option of a conversion` : `--${option.row.name} is an option of inspect: flashcut inspect INPUT ${usage}`);
+    }
+    counts.set(option.row, (counts.get(option.row) ?? 0) + 1);
+    if (option.negated || option.row.type === 'boolean' || inlineValue !== undefined) continue;
+    const value = argv[i + 1];
+    if (value === undefined || (value.startsWith('-') && !isStdinInput(value))) {
+      throw new UsageError(`--${option.row.name} needs a value${'value' in option.row ? ` (${option.row.value})` : ''}`);
+    }
+    out.push(value);
+    i++;
+  }
+  const repeated = [...counts].filter(([row, n]) => n > 1 && row.type !== 'list' && row.type !== 'boolean').map(([row]) => `--${row.name}`);
+  return { command, positionals: command === 'completion' ? [] : positionals, argv: out, repeated };
+}
+
+type Found = { readonly row: OptionRow; readonly negated: boolean } | 'builtin' | undefined;
+
+const BUILTIN = ['help', 'version', 'get-yargs-completions'];
+
+function longOption(name: string): Found {
+  if (BUILTIN.includes(name)) return 'builtin';
+  const row = OPTIONS.find((o) => o.name === name || camelCase(o.name) === name);
+  if (row) return { row, negated: false };
+  const negated = name.startsWith('no-') ? OPTIONS.find((o) => o.name === name.slice(3) && (o.type === 'boolean' || ('negatable' in o && o.negatable))) : undefined;
+  return negated ? { row: negated, negated: true } : undefined;
+}
+
+function shortOption(letter: string): Found {
+  if (letter === 'h') return 'builtin';
+  const row = OPTIONS.find((o) => 'alias' in o && o.alias === letter);
+  return row ? { row, negated: false } : undefined;
+}
+
+/** `-qv` is two switches; `-ofile` would be read as -o -f -i -l -e by yargs, so it is refused. */
+function checkShortGroup(arg: string): void {
+  for (const letter of arg.slice(1)) {
+    const found = shortOption(letter);
+    if (found === undefined) throw new UsageError(unknownMessage(`-${letter}`));
+    if (found !== 'builtin' && found.row.type !== 'boolean') {
+      throw new UsageError(`${arg}: put a space between -${letter} and its value (-${letter} ${arg.slice(arg.indexOf(letter) + 1)})`);
+    }
+  }
+}
+
+function splitOnce(text: string): [string, string | undefined] {
+  const at = text.indexOf('=');
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+
+/** `unknown option --regoin: did you mean --region?` */
+function unknownMessage(flag: string): string {
+  const known = [...OPTIONS.flatMap((o) => [`--${o.name}`, ...('alias' in o ? [`-${o.alias}`] : [])]), '--help', '--version'];
+  // One letter is near every other: only a long option gets a guess.
+  const guess = flag.startsWith('--') ? nearest(flag, known) : undefined;
+  return `unknown option ${flag}${guess ? `: did you mean ${guess}?` : ' (flashcut --help lists the options)'}`;
+}
+
+function noInputMessage(command: CommandName): string {
+  return command === 'inspect' ? 'no input file: flashcut inspect INPUT' : 'no input file: flashcut INPUT -o OUTPUT';
+}
+
+/** `-` or `-@ADDRESS`: an input read from standard input. */
+export function isStdinInput(spec: string): boolean {
+  return spec === '-' || spec.startsWith('-@');
 }

@@ -13,6 +13,7 @@ export function run(): void {
   }
   void main(process.argv.slice(2), {
     stdout: process.stdout,
+    stdin: process.stdin,
     stderr: process.stderr,
     width: process.stdout.columns ?? 80,
     colour: { stdout: wantsColour(process.stdout.isTTY, process.env), stderr: wantsColour(process.stderr.isTTY, process.env) },

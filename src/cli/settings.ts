@@ -1,17 +1,23 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { parseRegion, type FlashWindow } from '../windows/window.js';
-import type { ProjectConfig } from '../config/project-config.js';
+import { CONFIG_OPTIONS, type ProjectConfig } from '../config/project-config.js';
+import { camelCase, OPTIONS, type OptionValues } from '../config/option-table.js';
 import { dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
 import { flashWindowsOf } from '../windows/ld-windows.js';
 import { findConfig, readConfig, type FoundConfig } from './config-file.js';
 import { FilesRead } from './files-read.js';
 import { readLinkerScript } from './ld-file.js';
-import type { CliArgs } from './options.js';
+import type { CommandLine } from './options.js';
 import { displayPath } from './paths.js';
+
+/** Every option's value for one run, and the command with its inputs. */
+export type CliArgs = OptionValues & Pick<CommandLine, 'command' | 'inputs'>;
 
 /** The settings of one run: command line over project configuration over defaults. */
 export interface Settings {
+  /** Every option: the command line's value, else the configuration's, else the default. */
+  readonly args: CliArgs;
   /** Undefined when neither the command line nor the configuration names one (fine for inspect). */
   readonly outputs: readonly string[] | undefined;
   readonly format: string | undefined;
@@ -33,34 +39,58 @@ export interface Settings {
  * over the same setting in the configuration; windows come from one source only.
  * Throws UsageError for conflicting options, and the readers' errors.
  */
-export function resolveSettings(args: CliArgs, input: string, read: FilesRead = new FilesRead()): Settings {
-  const found = args.config === false ? undefined : args.config !== undefined ? readConfig(args.config, read) : findConfig(dirname(input), read);
+export function resolveSettings(line: CommandLine, input: string, read: FilesRead = new FilesRead()): Settings {
+  const given = line.given;
+  const found = given.config === false ? undefined : given.config !== undefined ? readConfig(given.config, read) : findConfig(dirname(input), read);
   const config: ProjectConfig = found?.config ?? {};
   const fromConfig: string[] = [];
   const overridden: string[] = [];
-  /** The command line's value if given, else the configuration's (noted), else undefined. */
-  const pick = <T>(cli: T | undefined, key: keyof ProjectConfig, value: T | undefined): T | undefined => {
-    if (cli !== undefined) {
-      if (value !== undefined) overridden.push(key);
-      return cli;
-    }
-    if (value !== undefined) fromConfig.push(key);
-    return value;
-  };
-
-  const windows = chooseWindowSource(args, found, fromConfig, overridden, read);
-  const outputs = pick(args.output === undefined ? undefined : [args.output], 'output', config.output?.map((o) => configPath(found, o.replace(/\{name\}/g, inputName(input)))));
-  // A configured format belongs to the configured outputs: an output named on the command line
-  // takes its format from --format or its own extension.
-  const format = args.output !== undefined && args.format === undefined ? undefined : pick(args.format, 'format', config.format);
-  const fill = pick(args.fill, 'fill', config.fill);
+  const windows = chooseWindowSource(withDefaults(line, given), found, fromConfig, overridden, read);
+  const outputs = given.output !== undefined ? [given.output] : config.output?.map((o) => configPath(found, o.replace(/\{name\}/g, inputName(input))));
+  if (config.output !== undefined) (given.output !== undefined ? overridden : fromConfig).push('output');
+  const args = withDefaults(line, merged(given, found, fromConfig, overridden));
+  const format = args.format;
 
   const notes: string[] = [];
+  const repeated = line.repeated.length > 0 ? `; given more than once, the last counts: ${line.repeated.join(', ')}` : '';
   if (found) {
     const over = overridden.length > 0 ? `; the command line overrides ${overridden.join(', ')}` : '';
-    notes.push(`config   ${found.label}: uses ${fromConfig.join(', ') || 'nothing'}${over}`);
+    notes.push(`config   ${found.label}: uses ${fromConfig.join(', ') || 'nothing'}${over}${repeated}`);
+  } else if (repeated !== '') {
+    notes.push(`config   command line${repeated}`);
   }
-  return { outputs, format, fill, windows: windows.windows, dfuse: windows.dfuse, ram: windows.ram, notes: [...notes, ...windows.notes] };
+  return { args, outputs, format, fill: args.fill, windows: windows.windows, dfuse: windows.dfuse, ram: windows.ram, notes: [...notes, ...windows.notes] };
+}
+
+/** The command line's values over the configuration's, for every option but the windows' and the outputs (chosen as a whole). */
+function merged(given: Partial<OptionValues>, found: FoundConfig | undefined, fromConfig: string[], overridden: string[]): Partial<OptionValues> {
+  const values: Record<string, unknown> = { ...given };
+  for (const option of CONFIG_OPTIONS) {
+    if (option.group === 'Windows' || option.configKey === 'output') continue;
+    // A configured format belongs to the configured outputs: an output named on the command line
+    // takes its format from --format or its own extension.
+    if (option.configKey === 'format' && given.output !== undefined) continue;
+    const fromFile = found?.config[option.configKey as keyof ProjectConfig];
+    if (fromFile === undefined) continue;
+    const key = camelCase(option.name);
+    if (values[key] !== undefined) overridden.push(option.configKey);
+    else {
+      values[key] = fromFile;
+      fromConfig.push(option.configKey);
+    }
+  }
+  return values as Partial<OptionValues>;
+}
+
+/** Fills in each option's default: its table default, an empty list, or false for a switch. */
+function withDefaults(line: CommandLine, values: Partial<OptionValues>): CliArgs {
+  const full: Record<string, unknown> = { command: line.command, inputs: line.inputs };
+  for (const option of OPTIONS) {
+    const key = camelCase(option.name);
+    const fallback = 'default' in option ? option.default : option.type === 'list' ? [] : undefined;
+    full[key] = (values as Record<string, unknown>)[key] ?? fallback;
+  }
+  return full as CliArgs;
 }
 
 interface ChosenWindowSource {
@@ -81,7 +111,8 @@ function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromC
     throw new UsageError('--ld-region picks regions of a linker script: give --ld SCRIPT too');
   }
   if (cliSources.length > 0 && configSource !== undefined) overridden.push(configSource);
-  const ldRegions = args.ldRegion.length > 0 ? args.ldRegion : config.ldRegions;
+  const cliLdRegions = args.ldRegion.flatMap((names) => names.split(',')).map((n) => n.trim()).filter((n) => n !== '');
+  const ldRegions = cliLdRegions.length > 0 ? cliLdRegions : config.ldRegions;
 
   if (args.region.length > 0) return { windows: args.region.map((text) => parseRegion(text)), dfuse: undefined, notes: [] };
   if (args.ld !== undefined) return ldWindows(args.ld, `--ld ${args.ld}`, args.ldPath, ldRegions, read);

@@ -1,3 +1,5 @@
+import { WriteStream } from 'node:tty';
+
 /**
  * Plain-text layout for the terminal: aligned tables, word wrapping, usage bars and optional
  * ANSI colour. Pure functions over strings; widths count characters (flashcut prints ASCII only).
@@ -70,9 +72,12 @@ export function painter(enabled: boolean): Paint {
 }
 
 /**
- * Whether a stream gets colour: only a terminal, and never when NO_COLOR is set to anything
- * non-empty (https://no-color.org).
+ * Whether a stream gets colour, by Node's own rules (tty's hasColors): FORCE_COLOR forces it on
+ * (or off with 0) even for a pipe; otherwise only a terminal, and never with NO_COLOR
+ * (https://no-color.org), NODE_DISABLE_COLORS or TERM=dumb.
  */
 export function wantsColour(isTTY: boolean | undefined, env: Readonly<Record<string, string | undefined>>): boolean {
-  return isTTY === true && !env.NO_COLOR;
+  // hasColors reads only `env` (and the platform), never the stream it is called on.
+  const hasColors = WriteStream.prototype.hasColors(16, env as NodeJS.ProcessEnv);
+  return env.FORCE_COLOR !== undefined ? hasColors : isTTY === true && hasColors;
 }

@@ -1,34 +1,35 @@
 /**
  * The project configuration: the `flashcut` object of a package.json, or a whole
- * flashcut.config.json. Validated here without I/O; src/cli/config-file.ts finds and reads it.
+ * flashcut.config.json. Its keys and value types come from the option table; validated here
+ * without I/O; src/cli/config-file.ts finds and reads it.
  */
 
 import { FormatError } from '../errors.js';
-import { formatNames } from '../write/registry.js';
 import { parseRegion } from '../windows/window.js';
 import { parseNumber } from '../numbers.js';
+import { nearest, OPTIONS, type ConfigValues, type OptionRow } from './option-table.js';
 
 /** A validated configuration; paths are as written, relative to the configuration file's folder. */
-export interface ProjectConfig {
-  /** Flash windows in `--region` syntax. */
-  readonly windows?: readonly string[];
-  /** A linker script to take the windows from, as `--ld`. */
-  readonly ld?: string;
-  readonly ldRegions?: readonly string[];
-  readonly ldPath?: readonly string[];
-  /** A DfuSe layout string, as `--dfuse-layout`. */
-  readonly dfuseLayout?: string;
-  readonly format?: string;
-  /** BIN gap fill, as `--fill` takes it. */
-  readonly fill?: string;
-  /** Output files; `{name}` stands for the input's file name without its extension. */
-  readonly output?: readonly string[];
-}
+export type ProjectConfig = ConfigValues;
 
 export type ConfigKey = keyof ProjectConfig;
 
 /** The keys that say where the flash windows come from; at most one may be given. */
 export const WINDOW_KEYS = ['windows', 'ld', 'dfuseLayout'] as const satisfies readonly ConfigKey[];
+
+/** The option rows that have a configuration key, with it. */
+export const CONFIG_OPTIONS = OPTIONS.filter((o): o is Extract<OptionRow, { configKey: string }> => 'configKey' in o);
+
+/** The key editors use to find the JSON schema (schema/config.schema.json); ignored here. */
+const SCHEMA_KEY = '$schema';
+
+/** Checks of a value's meaning beyond its type; each returns what was expected, or undefined when the value is fine. */
+const MEANING: Partial<Record<ConfigKey, (value: string) => string | undefined>> = {
+  windows: (w) => (regionParses(w) ? undefined : '[NAME=]ORIGIN:LENGTH, e.g. "FLASH=0x08000000:512K"'),
+  fill: (f) => ((numberOf(f) ?? 0x100) <= 0xff ? undefined : 'a byte value 0..255 (a number, or a string like "0xFF")'),
+  align: (a) => (Number.isInteger(Math.log2(numberOf(a) ?? 0)) ? undefined : 'a power of two (1, 2, 4, ... bytes)'),
+  recordLength: (n) => (numberOf(n) !== undefined ? undefined : 'a number of bytes'),
+};
 
 /**
  * Checks a parsed JSON value against the configuration's shape. `file` names the file and
@@ -44,53 +45,41 @@ export function validateConfig(value: unknown, file: string, prefix = ''): Proje
   const source = value as Record<string, unknown>;
   const config: Record<string, unknown> = {};
 
-  const text = (key: ConfigKey, check?: (value: string) => void) => {
+  for (const option of CONFIG_OPTIONS) {
+    const key = option.configKey;
     const v = source[key];
-    if (v === undefined) return;
-    if (typeof v !== 'string' || v.trim() === '') return bad(key, 'a non-empty string', v);
-    check?.(v);
-    config[key] = v;
-  };
-  const list = (key: ConfigKey, check?: (value: string, index: number) => void) => {
-    const v = source[key];
-    if (v === undefined) return;
-    const items = typeof v === 'string' ? [v] : v;
-    if (!Array.isArray(items) || items.length === 0 || items.some((i) => typeof i !== 'string' || i.trim() === '')) {
-      return bad(key, 'a string or a non-empty list of strings', v);
+    if (v === undefined) continue;
+    const meaning = MEANING[key as ConfigKey];
+    const check = (text: string, at: string, found: unknown = text): string => {
+      const expected = meaning?.(text);
+      if (expected !== undefined) bad(at, expected, found);
+      return text;
+    };
+    if (option.type === 'list' || ('configList' in option && option.configList)) {
+      const items = typeof v === 'string' ? [v] : v;
+      if (!Array.isArray(items) || items.length === 0 || items.some((i) => typeof i !== 'string' || i.trim() === '')) {
+        bad(key, 'a string or a non-empty list of strings', v);
+      }
+      config[key] = (items as string[]).map((item, i) => check(item, `${key}[${i}]`));
+    } else if (option.type === 'boolean') {
+      if (typeof v !== 'boolean') bad(key, 'true or false', v);
+      config[key] = v;
+    } else {
+      const numberAllowed = option.type === 'number' || ('configNumber' in option && option.configNumber);
+      const text = typeof v === 'number' && numberAllowed && Number.isSafeInteger(v) ? String(v) : v;
+      if (typeof text !== 'string' || text.trim() === '') bad(key, numberAllowed ? 'a number or a non-empty string' : 'a non-empty string', v);
+      const choices: readonly string[] | undefined = 'choices' in option ? option.choices : undefined;
+      const chosen = choices?.find((c) => c.toLowerCase() === (text as string).toLowerCase());
+      if (choices && chosen === undefined) bad(key, `one of ${choices.join(', ')}`, v);
+      config[key] = option.type === 'number' ? parseNumber(check(text as string, key, v), key) : (chosen ?? check(text as string, key, v));
     }
-    items.forEach((item, i) => check?.(item as string, i));
-    config[key] = items;
-  };
-  const parses = (text: string, parse: (text: string) => unknown): boolean => {
-    try {
-      parse(text);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
-  list('windows', (w, i) => {
-    if (!parses(w, parseRegion)) bad(`windows[${i}]`, '[NAME=]ORIGIN:LENGTH, e.g. "FLASH=0x08000000:512K"', w);
-  });
-  text('ld');
-  list('ldRegions');
-  list('ldPath');
-  text('dfuseLayout');
-  text('format', (f) => {
-    if (!formatNames().includes(f)) bad('format', `one of ${formatNames().join(', ')}`, f);
-  });
-  const fill = source.fill;
-  if (typeof fill === 'number') config.fill = String(fill);
-  else text('fill');
-  const fillText = config.fill as string | undefined;
-  if (fillText !== undefined && !(parses(fillText, (t) => parseNumber(t, 'fill')) && parseNumber(fillText, 'fill') <= 0xff)) {
-    bad('fill', 'a byte value 0..255 (a number, or a string like "0xFF")', fill);
   }
-  list('output');
 
   for (const key of Object.keys(source)) {
-    if (!(key in config)) bad(key, `no such setting (known: ${KNOWN_KEYS.join(', ')})`, source[key]);
+    if (key in config || key === SCHEMA_KEY) continue;
+    const known = CONFIG_OPTIONS.map((o) => o.configKey);
+    const guess = nearest(key, known);
+    bad(key, guess ? `no such setting (did you mean "${guess}"?)` : `no such setting (known: ${known.join(', ')})`, source[key]);
   }
   const given = WINDOW_KEYS.filter((k) => k in config);
   if (given.length > 1) bad(given[1]!, `only one of ${WINDOW_KEYS.join(', ')} (this file also has "${prefix}${given[0]}")`, source[given[1]!]);
@@ -98,4 +87,19 @@ export function validateConfig(value: unknown, file: string, prefix = ''): Proje
   return config as ProjectConfig;
 }
 
-const KNOWN_KEYS: readonly ConfigKey[] = ['windows', 'ld', 'ldRegions', 'ldPath', 'dfuseLayout', 'format', 'fill', 'output'];
+function regionParses(text: string): boolean {
+  try {
+    parseRegion(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function numberOf(text: string): number | undefined {
+  try {
+    return parseNumber(text, 'value');
+  } catch {
+    return undefined;
+  }
+}

@@ -3,6 +3,7 @@ import type { ElfFile } from '../read/elf/types.js';
 import type { Selection } from '../select/select.js';
 import type { CheckContext } from './context.js';
 import { cortexMVectors } from './cortex-m.js';
+import { defaultWindowSpansAreas, imageBytesInRam, mayBeRam } from './default-window.js';
 import { headersInSegment, loadOutsideWindows, ramSectionWithoutAt, segmentOverlap, straddlesWindowEdge, unalignedLoadAddress } from './layout.js';
 import { ramRegionsFor } from './regions.js';
 import type { Finding, RamRegion } from './types.js';
@@ -44,6 +45,8 @@ export function findIssues(elf: ElfFile, selection: Selection, options: FindingO
     ...segmentOverlap(ctx),
     ...straddlesWindowEdge(ctx),
     ...unalignedLoadAddress(ctx),
+    ...defaultWindowSpansAreas(ctx),
+    ...mayBeRam(ctx),
     ...(cortexM ? cortexMVectors(ctx) : []),
   ];
   return found.sort(
@@ -56,7 +59,8 @@ export function findIssues(elf: ElfFile, selection: Selection, options: FindingO
 
 /**
  * Findings for an input that is already an image (Intel HEX, S-record, BIN): bytes outside every
- * window, and runs that are not whole flash write units. There are no segments to check.
+ * window, bytes in the Cortex-M SRAM region under the default window, and runs that are not whole
+ * flash write units. There are no segments to check.
  */
 export function findImageIssues(selection: Selection, options: FindingOptions = {}): Finding[] {
   const outside: Finding[] = selection.dropped.map((d) => ({
@@ -69,7 +73,7 @@ export function findImageIssues(selection: Selection, options: FindingOptions = 
     fix: 'give a --region that covers these bytes if they belong in flash, or leave them out of the input',
     address: d.start,
   }));
-  return [...outside, ...unalignedLoadAddress({ selection, writeUnit: options.writeUnit })];
+  return [...outside, ...imageBytesInRam(selection), ...unalignedLoadAddress({ selection, writeUnit: options.writeUnit })];
 }
 
 export { CORTEX_M_EXTERNAL_RAM_REGION, CORTEX_M_SRAM_REGION, ramRegionsFor, regionAt } from './regions.js';

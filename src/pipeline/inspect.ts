@@ -2,7 +2,7 @@ import type { ElfFile, Section } from '../read/elf/types.js';
 import { isCortexM } from '../read/elf/arm-attributes.js';
 import { findImageIssues, findIssues, findVectorTables, ramRegionsFor, regionAt, sectionLoadAddress, type Finding, type FindingOptions, type RamRegion, type VectorTable } from '../findings/index.js';
 import type { DropReason, Selection } from '../select/select.js';
-import { intersectSpans } from '../image/spans.js';
+import { intersectSpans, mergeSpans, type Span } from '../image/spans.js';
 import type { FlashWindow } from '../windows/window.js';
 import { readInput } from '../read/read-input.js';
 import type { FirmwareInput } from '../read/input.js';
@@ -92,4 +92,12 @@ export function sectionPlacements(analysis: Analysis): SectionPlacement[] {
       };
     }),
   );
+}
+
+/**
+ * The address ranges [start, end) an image input (HEX, S-record, BIN) fills, merged where they
+ * touch, as srec_info lists them; empty for an ELF.
+ */
+export function inputRanges(input: FirmwareInput): Span[] {
+  return input.format === 'elf' ? [] : mergeSpans(input.pieces.map((p) => ({ start: p.address, end: p.address + p.bytes.length })));
 }

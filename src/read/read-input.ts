@@ -1,6 +1,6 @@
 import { parseElf } from './elf/parse.js';
 import { FormatError, UsageError } from '../errors.js';
-import { ADDRESS_SPACE_END, count, hex32, parseAddress } from '../numbers.js';
+import { ADDRESS_SPACE_END, count, hex32, parseAddress, refuseLeadingZero } from '../numbers.js';
 import { readIntelHex } from './hex.js';
 import type { FirmwareInput, InputFormatName } from './input.js';
 import { readSrec } from './srec.js';
@@ -77,6 +77,7 @@ const ADDRESS_SUFFIX = /^(.+)@((?:0[xX][0-9a-fA-F]+|[0-9]+)[kKmM]?)$/;
 export function parseInputSpec(text: string): { path: string; base: number | undefined } {
   const match = ADDRESS_SUFFIX.exec(text);
   if (!match) return { path: text, base: undefined };
+  refuseLeadingZero(match[2] ?? '', text, `input ${text}`);
   return { path: match[1] ?? text, base: parseAddress(match[2] ?? '', `input '${text}' load address`) };
 }
 

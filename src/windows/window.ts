@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { ADDRESS_SPACE_END, hex32, parseAddress, parseNumber } from '../numbers.js';
+import { ADDRESS_SPACE_END, hex32, parseAddress, parseNumber, refuseLeadingZero } from '../numbers.js';
 
 /** A flash window: the half-open address range [start, end) that a programmer can write. */
 export interface FlashWindow {
@@ -40,6 +40,8 @@ export function parseRegion(text: string, source = '--region'): FlashWindow {
   if (!match) {
     throw new UsageError(`${source} '${text}': expected [NAME=]ORIGIN:LENGTH, e.g. FLASH=0x08000000:512K`);
   }
+  refuseLeadingZero(match[2] ?? '', text.trim(), `${source} ${text}`);
+  refuseLeadingZero(match[3] ?? '', text.trim(), `${source} ${text}`);
   const start = parseAddress(match[2] ?? '', `${source} '${text}' origin`);
   const length = parseNumber(match[3] ?? '', `${source} '${text}' length`);
   if (length === 0) throw new UsageError(`${source} '${text}': the length is zero`);
