@@ -46,6 +46,7 @@ export {
   type SectorSpan,
 } from './windows/dfuse-layout.js';
 export { validateConfig, type ProjectConfig } from './config/project-config.js';
+export { configSchema } from './config/config-schema.js';
 export { checksumAlgorithms, checksumByName, crc32Stm32, sum32, type ChecksumAlgorithm } from './checksums/checksum.js';
 export { crc32 } from './checksums/crc32.js';
 export { findSymbol, type ElfSymbol } from './read/elf/symbols.js';

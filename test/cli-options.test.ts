@@ -213,5 +213,7 @@ describe('--help', () => {
       expect(start, group).toBeGreaterThan(0);
       for (const option of OPTIONS.filter((o) => o.group === group)) expect(rows, `--${option.name} under ${group}`).toContain(`--${option.name}`);
     }
+    const configTable = readme.slice(readme.indexOf('### Project configuration'), readme.indexOf('Paths are relative to the file'));
+    for (const option of OPTIONS) if ('configKey' in option) expect(configTable, option.configKey).toContain(`\`${option.configKey}\``);
   });
 });

@@ -50,6 +50,18 @@ describe('--ld', () => {
     expect(withPath.code).toBe(0);
   });
 
+  it('reads INCLUDE with an absolute path and scripts that start with a UTF-8 byte-order mark, as GNU ld does', async () => {
+    const memory = join(dir, 'sub', 'memory.ld');
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(memory, '\uFEFF' + readFileSync(`${SEED}/memory.ld`, 'utf8'));
+    const script = join(dir, 'app.ld');
+    writeFileSync(script, `\uFEFFINCLUDE ${memory}\n`);
+    const viaInclude = await run([`${SEED}/sane.elf`, '-o', join(dir, 'a.hex'), '--ld', script]);
+    const direct = await run([`${SEED}/sane.elf`, '-o', join(dir, 'b.hex'), '--ld', `${SEED}/sane.ld`]);
+    expect([viaInclude.code, direct.code]).toEqual([0, 0]);
+    expect(readFileSync(join(dir, 'a.hex'))).toEqual(readFileSync(join(dir, 'b.hex')));
+  });
+
   it('reports a malformed script as file:line:column, not as a problem of the ELF', async () => {
     const script = join(dir, 'bad.ld');
     writeFileSync(script, 'MEMORY\n{\n  FLASH (rx) : ORIGIN = 0x08000000 LENGTH = 64K\n  RAM (rwx) ORIGIN = 0x20000000, LENGTH = 8K\n}\n');
@@ -196,7 +208,38 @@ describe('project configuration', () => {
     writeFileSync(join(dir, 'package.json'), '{ "flashcut": ');
     const result = await run([elf]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^flashcut: error: \S*package\.json: not valid JSON: .*\n$/);
+    expect(result.stderr).toMatch(/^flashcut: error: \S*package\.json:1:15: not valid JSON: the text ends too early\n$/);
+  });
+
+  it('names the line and column of a JSON syntax error, after a byte-order mark too', async () => {
+    const elf = project({});
+    writeFileSync(join(dir, 'flashcut.config.json'), '\uFEFF{\n  "fill": 0,\n  "ld": "x.ld",,\n}\n');
+    const result = await run([elf]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^flashcut: error: \S*flashcut\.config\.json:3:16: not valid JSON: [^\n]+\n$/);
+  });
+
+  it('accepts a "$schema" key and the settings a firmware repository pins', async () => {
+    const elf = project({
+      $schema: './node_modules/flashcut/schema/config.schema.json',
+      windows: ['FLASH=0x08000000:0xFF00', 'IDFLASH=0x0800FF00:256'],
+      output: 'out.srec',
+      strict: false,
+      crc: ['crc32@0x0800FFFC'],
+      align: 8,
+      padWindows: ['IDFLASH'],
+      fillGaps: true,
+      recordLength: 32,
+      eol: 'LF',
+      startAddress: 'none',
+      overlap: 'keep',
+    });
+    const result = await run([elf]);
+    expect(result.stderr).toContain('uses windows, output, overlap, recordLength, startAddress, eol, padWindows, fillGaps, align, crc, strict');
+    expect(result.code).toBe(0);
+    const srec = readFileSync(join(dir, 'out.srec'), 'latin1');
+    expect(srec).not.toContain('\r');
+    expect(srec.split('\n').filter((l) => l.startsWith('S3')).every((l) => l.length <= 4 + 2 + 8 + 64 + 2)).toBe(true);
   });
 });
 

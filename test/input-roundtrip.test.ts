@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../src/pipeline/convert.js';
 import type { OutputFormat } from '../src/write/format.js';
 import { rawBinary } from '../src/write/bin.js';
@@ -73,10 +73,13 @@ describeWithTools('HEX written by objcopy reads correctly', ['arm-none-eabi-objc
     ],
   });
   const elfPath = join(work, 'low.elf');
-  writeFileSync(elfPath, elf);
   const hexPath = join(work, 'low.hex');
-  execFileSync('arm-none-eabi-objcopy', ['-O', 'ihex', elfPath, hexPath]);
-  const objcopyHex = readFileSync(hexPath);
+  let objcopyHex: Buffer;
+  beforeAll(() => {
+    writeFileSync(elfPath, elf);
+    execFileSync('arm-none-eabi-objcopy', ['-O', 'ihex', elfPath, hexPath]);
+    objcopyHex = readFileSync(hexPath);
+  });
 
   it('uses 02 and 03 records (the case under test)', () => {
     const types = new Set(decodeIntelHex(text(objcopyHex)).records.map((r) => r.type));

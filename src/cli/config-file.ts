@@ -61,10 +61,21 @@ function readJson(path: string, read: FilesRead): unknown {
     const reason = error instanceof UsageError ? error.message.slice(path.length + 2) : (error as Error).message.replace(/^[A-Z]+: /, '');
     throw new FormatError(`${path}: cannot read it: ${reason}`, undefined, { file: path });
   }
+  // A byte-order mark, which Windows editors may write first, is not JSON.
+  const json = text.replace(/^\uFEFF/, '');
   try {
-    // A byte-order mark, which Windows editors may write first, is not JSON.
-    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+    return JSON.parse(json) as unknown;
   } catch (error) {
-    throw new FormatError(`${path}: not valid JSON: ${(error as Error).message}`, undefined, { file: path });
+    const { line, column, reason } = jsonErrorPlace(json, (error as Error).message);
+    throw new FormatError(`${path}:${line}:${column}: not valid JSON: ${reason}`, undefined, { file: path, line });
   }
+}
+
+/** Where JSON.parse stopped, as a 1-based line and column, from the "at position N" of its message (the end when it has none). */
+export function jsonErrorPlace(text: string, message: string): { line: number; column: number; reason: string } {
+  const position = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
+  const before = text.slice(0, position);
+  const line = before.split('\n').length;
+  const column = position - (before.lastIndexOf('\n') + 1) + 1;
+  return { line, column, reason: message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'the text ends too early') };
 }

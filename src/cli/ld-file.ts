@@ -1,4 +1,4 @@
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { IoError, UsageError } from '../errors.js';
 import { count } from '../numbers.js';
 import { FilesRead, readRegularText } from './files-read.js';
@@ -13,7 +13,7 @@ export const MAX_SCRIPT_TOTAL_BYTES = 16 * 1024 * 1024;
 /**
  * Reads the linker script at `path` and the files it INCLUDEs, noting each in `read`. An
  * INCLUDE name is looked up in the including script's folder, then in each of `searchPaths`
- * (ld's -L, given as --ld-path), in order. Only regular files are read, each of at most
+ * (ld's -L, given as --ld-path), in order; an absolute name only where it says. Only regular files are read, each of at most
  * MAX_SCRIPT_BYTES and all of them of at most MAX_SCRIPT_TOTAL_BYTES. Throws UsageError when
  * the script cannot be read, and the parser's FormatError (naming the script, line and column)
  * for a malformed one or an INCLUDE that is missing, special or too large.
@@ -27,7 +27,7 @@ export function readLinkerScript(path: string, searchPaths: readonly string[], r
     return text;
   };
   const include: IncludeReader = (name, fromFile) => {
-    const candidates = [join(dirname(fromFile), name), ...searchPaths.map((dir) => join(dir, name))];
+    const candidates = isAbsolute(name) ? [name] : [join(dirname(fromFile), name), ...searchPaths.map((dir) => join(dir, name))];
     for (const candidate of candidates) {
       let text: string;
       try {

@@ -36,7 +36,10 @@ export class LdLexer {
     private readonly text: string,
     /** File name for messages, as the user gave it. */
     readonly file: string,
-  ) {}
+  ) {
+    // A UTF-8 byte-order mark, which Windows editors write first, is skipped (GNU ld accepts it too).
+    if (text.startsWith('\uFEFF')) this.pos = this.lineStart = 1;
+  }
 
   /** The next token without consuming it. */
   peek(): Token {
