@@ -1,4 +1,4 @@
-import { FlashcutError, UsageError } from '../errors.js';
+import { FlashcutError, IoError, UsageError } from '../errors.js';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
 import { analyse } from '../pipeline/inspect.js';
 import { parseInputSpec, readInput } from '../read/read-input.js';
@@ -14,7 +14,7 @@ import { assertWritable, dfuseWindows, parseDfuseLayout, type DfuseLayout } from
 import type { RamRegion } from '../findings/index.js';
 import { errorDocument, reportDocument, type OutputRecord } from '../cli/json-report.js';
 import { erasedSectorsNote, summaryLines } from '../cli/report.js';
-import { errorLine } from '../cli/error-line.js';
+import { describeError, errorLine } from '../cli/error-report.js';
 import { reportFragment, reportHtml } from '../report/html-report.js';
 import { splitPath } from '../cli/split-path.js';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -105,9 +105,9 @@ export function runPage(request: PageRequest): PageResult {
     return convertForPage(request, output);
   } catch (error) {
     if (!(error instanceof FlashcutError)) throw error;
-    const input = request.inputs.length === 1 && first ? first.file.name : undefined;
-    const document = errorDocument({ version: packageJson.version, command: 'convert', status: 'error', exitCode: error.code === 'usage' ? 2 : 1 }, error);
-    return { ok: false, error: errorLine(error, input), downloads: [jsonDownload(output, document)] };
+    const { exitCode, ...record } = describeError(error);
+    const document = errorDocument({ version: packageJson.version, command: 'convert', status: 'error', exitCode }, record);
+    return { ok: false, error: errorLine({ exitCode, ...record }), downloads: [jsonDownload(output, document)] };
   }
 }
 
@@ -209,7 +209,7 @@ function windowSource(choice: PageWindows): WindowSource {
         file: main.name,
         include: (name) => {
           const found = byName.get(name) ?? byName.get(name.split('/').pop() ?? name);
-          if (!found) throw new FlashcutError('io', `INCLUDE ${name}: not among the files given (add it with the linker script)`);
+          if (!found) throw new IoError('not among the files given (add it beside the linker script)');
           return { file: found.name, text: text(found) };
         },
       });
