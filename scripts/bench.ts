@@ -1,23 +1,28 @@
 /**
- * `npm run bench`: times the flashcut CLI against arm-none-eabi-objcopy on 1, 16 and 64 MiB
- * firmware ELFs (and a gcc-linked one when the toolchain is installed), and a tiny
- * conversion against a bare `node -e 0`. Prints a table, writes JSON, checks issue 6's targets.
+ * `npm run bench`: times the flashcut CLI against arm-none-eabi-objcopy and against a Node floor
+ * (scripts/bench/node-floor.cjs: Node copying the same output bytes, read in pieces, written
+ * and renamed as flashcut does) on 1, 16, 64 and 256 MiB firmware ELFs (HEX, BIN, S-record;
+ * the 64 MiB HEX also as a new file), two 64 MiB layouts, a gcc-linked image when the
+ * toolchain is installed, a 64 MiB HEX input to BIN, and the seed sample against a bare
+ * `node -e 0`, with NODE_EXTRA_CA_CERTS as set and unset. Prints paste-ready Markdown tables,
+ * writes JSON, checks issue 15's targets.
  *
  *   npm run bench                      full run, 5 timed rounds
  *   npm run bench -- --runs 9          more rounds
- *   npm run bench -- --quick --guard   1 MiB only; exit 1 on a gross regression or a mismatch (CI)
+ *   npm run bench -- --quick --guard   1 MiB and start-up only; exit 1 on a gross regression or a mismatch (CI)
  *   npm run bench -- --json FILE       where the JSON goes (default bench-out/bench.json)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { planConversion } from '../src/pipeline/convert.js';
+import { readInput } from '../src/read/read-input.js';
 import { parseRegion } from '../src/windows/window.js';
-import { gccCase, syntheticCases, type BenchCase } from './bench/fixtures.js';
-import { canMeasureRss, compare, toolVersion } from './bench/measure.js';
-import { table, targetTable, type Row, type Target } from './bench/report.js';
+import { gccCase, hexInputCase, syntheticCases, type BenchCase, type BenchOutput } from './bench/fixtures.js';
+import { canMeasureRss, compare, measure, toolVersion, type Command, type Summary } from './bench/measure.js';
+import { table, targetTable, type Ratio, type Row, type Target } from './bench/report.js';
 import { sameImage } from './bench/verify.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +30,7 @@ const OBJCOPY = 'arm-none-eabi-objcopy';
 const MiB = 1024 * 1024;
 /** `--guard` fails when flashcut is this many times slower than the reference measured in the same run. */
 const GROSS_REGRESSION = 3;
+const OBJCOPY_FORMAT = { hex: 'ihex', bin: 'binary', srec: 'srec' } as const;
 
 const { values: flags } = parseArgs({
   options: {
@@ -40,102 +46,158 @@ const outputs = join(work, 'out');
 mkdirSync(outputs, { recursive: true });
 
 const flashcut = [process.execPath, join(root, 'bin', 'flashcut.js')];
+const floorScript = join(root, 'scripts', 'bench', 'node-floor.cjs');
 const objcopyVersion = toolVersion(OBJCOPY);
 if (!canMeasureRss) console.warn('bench: /usr/bin/time (Debian package "time") not found: peak RSS is not measured');
 if (!objcopyVersion) console.warn(`bench: ${OBJCOPY} not found: no objcopy columns`);
+const loadBefore = loadavg()[0] ?? 0;
 
 const cases: BenchCase[] = syntheticCases(work, flags.quick);
 const gcc = flags.quick ? undefined : gccCase(work, 16 * MiB);
 if (gcc) cases.push(gcc);
+if (!flags.quick && objcopyVersion) cases.push(hexInputCase(work, OBJCOPY));
 
 const rows: Row[] = [];
 const mismatches: string[] = [];
 for (const c of cases) {
-  const payload = planConversion(readFileSync(c.elf), { windows: c.regions.map((r) => parseRegion(r)) }).image.size;
-  for (const format of c.formats) {
-    const stem = join(outputs, `${c.elf.replace(/^.*\//, '').replace(/\.elf$/, '')}`);
-    const ours = `${stem}.flashcut.${format}`;
-    const theirs = `${stem}.objcopy.${format}`;
-    const commands = [[...flashcut, c.elf, '-o', ours, '-q', ...c.regions.flatMap((r) => ['--region', r])]];
-    if (objcopyVersion) commands.push([OBJCOPY, '-O', format === 'hex' ? 'ihex' : 'binary', c.elf, theirs]);
-    process.stderr.write(`bench: ${c.name} ${format} ...\n`);
-    const [mine, reference] = compare(commands, runs);
-    if (!mine) throw new Error('no flashcut figures');
-    const versus = reference && {
-      tool: 'objcopy',
-      wall: mine.wall / reference.wall,
-      rss: mine.rss !== undefined && reference.rss !== undefined ? mine.rss / reference.rss : undefined,
-    };
-    rows.push({ case: c.name, format, tool: 'flashcut', payload, summary: mine, ...(versus ? { versus } : {}) });
-    if (reference) {
-      rows.push({ case: c.name, format, tool: 'objcopy', payload, summary: reference });
-      const problem = sameImage(format, ours, theirs, OBJCOPY);
-      if (problem) mismatches.push(`${c.name} ${format}: ${problem}`);
-    }
+  const payload = planConversion(readInput(readFileSync(c.input)), { windows: c.regions.map((r) => parseRegion(r)) }).image.size;
+  for (const output of c.outputs) {
+    process.stderr.write(`bench: ${c.name} ${formatLabel(output)} ...\n`);
+    timeOutput(c, output, payload);
   }
 }
 
 process.stderr.write('bench: tiny sample start-up ...\n');
 const sample = join(root, 'samples', 'stm32-seed', 'sane.elf');
-const [tiny, bare] = compare(
-  [
-    [...flashcut, sample, '-o', join(outputs, 'sane.hex'), '-q'],
-    [process.execPath, '-e', '0'],
-  ],
-  Math.max(runs * 2, 5),
-);
-if (!tiny || !bare) throw new Error('no start-up figures');
-const startupRatio = tiny.wall / bare.wall;
-rows.push(
-  { case: 'tiny sample (sane.elf)', format: 'hex', tool: 'flashcut', payload: undefined, summary: tiny, versus: { tool: 'node -e 0', wall: startupRatio, rss: undefined } },
-  { case: 'tiny sample (sane.elf)', format: '-', tool: 'node -e 0', payload: undefined, summary: bare },
-);
+const tinyOut = join(outputs, 'sane.flashcut.hex');
+const tinyFloorSource = join(outputs, 'sane.floor-source.hex');
+measureOnce([...flashcut, sample, '-o', tinyOut, '-q']);
+copyFileSync(tinyOut, tinyFloorSource);
+// This machine may set NODE_EXTRA_CA_CERTS, which makes every Node start slower: both are shown.
+const environments: [string, NodeJS.ProcessEnv][] = [['', process.env]];
+if (process.env.NODE_EXTRA_CA_CERTS !== undefined) {
+  const { NODE_EXTRA_CA_CERTS: _, ...unset } = process.env;
+  environments.splice(0, 1, [', NODE_EXTRA_CA_CERTS set', process.env], [', NODE_EXTRA_CA_CERTS unset', unset]);
+}
+const startups: { label: string; ratio: number; floor: number; bare: Summary }[] = [];
+for (const [label, env] of environments) {
+  const [tiny, bare, floor] = compare(
+    [
+      { argv: [...flashcut, sample, '-o', tinyOut, '-q'], env },
+      { argv: [process.execPath, '-e', '0'], env },
+      { argv: [process.execPath, floorScript, tinyFloorSource, join(outputs, 'sane.floor.hex')], env },
+    ],
+    Math.max(runs * 2, 5),
+  );
+  if (!tiny || !bare || !floor) throw new Error('no start-up figures');
+  const name = `tiny sample (sane.elf)${label}`;
+  const versus = { reference: { tool: 'node -e 0', ...ratio(tiny, bare) }, floor: ratio(tiny, floor) };
+  rows.push(
+    { case: name, format: 'hex', tool: 'flashcut', payload: undefined, summary: tiny, versus },
+    { case: name, format: '-', tool: 'node -e 0', payload: undefined, summary: bare },
+    { case: name, format: 'hex', tool: 'Node floor', payload: undefined, summary: floor },
+  );
+  startups.push({ label, ratio: versus.reference.wall, floor: versus.floor.wall, bare });
+}
 
 const targets = checkTargets(rows);
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}, ${objcopyVersion ?? 'no objcopy'}`;
-console.log(`flashcut benchmark, ${runs} timed rounds after a warm-up, medians; MB/s = 10^6 bytes of firmware per second`);
-console.log(`machine: ${machine}\n`);
+const load = `load average ${loadBefore.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end`;
+console.log(`flashcut benchmark, ${runs} timed rounds after a warm-up, medians; spread = fastest-slowest round (s); MB/s = 10^6 bytes of firmware per second`);
+console.log(`machine: ${machine}; ${load}\n`);
 console.log(table(rows));
-if (targets.length > 0) console.log(`\nissue 6 targets (those this run has figures for):\n\n${targetTable(targets)}`);
+if (targets.length > 0) console.log(`\nissue 15 targets (those this run has figures for):\n\n${targetTable(targets)}`);
 for (const m of mismatches) console.log(`OUTPUT MISMATCH: ${m}`);
 
 const jsonPath = resolve(flags.json ?? join(work, 'bench.json'));
-writeFileSync(jsonPath, JSON.stringify({ machine, runs, rows, targets, mismatches }, null, 2) + '\n');
+writeFileSync(jsonPath, JSON.stringify({ machine, load, runs, rows, targets, mismatches }, null, 2) + '\n');
 console.log(`\nJSON: ${jsonPath}`);
 
-const regressions = flags.guard ? grossRegressions(rows, bare.wall) : [];
+// The cases ran in this process's environment: the first start-up measure is in the same one.
+const bareWall = (startups[0] as { bare: Summary }).bare.wall;
+const regressions = flags.guard ? grossRegressions(rows, bareWall) : [];
 for (const r of regressions) console.log(`GROSS REGRESSION: ${r}`);
 process.exitCode = mismatches.length > 0 || regressions.length > 0 ? 1 : 0;
 
-/** Issue 6's targets, for the 64 MiB image and the tiny sample, where the figures exist. */
+/** Times flashcut, objcopy and the Node floor on one output of one case, and checks that flashcut and objcopy wrote the same image. */
+function timeOutput(c: BenchCase, output: BenchOutput, payload: number): void {
+  const stem = join(outputs, `${c.input.replace(/^.*\//, '').replace(/\.\w+$/, '')}${output.newFile ? '.new' : ''}`);
+  const ours = `${stem}.flashcut.${output.format}`;
+  const theirs = `${stem}.objcopy.${output.format}`;
+  const floorSource = `${stem}.floor-source.${output.format}`;
+  const floorTarget = `${stem}.floor.${output.format}`;
+  const ourCommand = [...flashcut, c.input, '-o', ours, '-q', ...c.regions.flatMap((r) => ['--region', r])];
+  measureOnce(ourCommand);
+  copyFileSync(ours, floorSource);
+  // A new file: the previous run's output is removed before each run, outside the timing.
+  const before = (path: string) => (output.newFile ? () => rmSync(path, { force: true }) : undefined);
+  const commands: Command[] = [
+    { argv: ourCommand, before: before(ours) },
+    { argv: [process.execPath, floorScript, floorSource, floorTarget], before: before(floorTarget) },
+  ];
+  if (objcopyVersion) {
+    const inputFormat = c.inputFormat === 'hex' ? ['-I', 'ihex'] : [];
+    commands.push({ argv: [OBJCOPY, ...inputFormat, '-O', OBJCOPY_FORMAT[output.format], c.input, theirs], before: before(theirs) });
+  }
+  const [mine, floor, reference] = compare(commands, runs);
+  if (!mine || !floor) throw new Error('no flashcut figures');
+  const format = formatLabel(output);
+  const versus = { ...(reference ? { reference: { tool: 'objcopy', ...ratio(mine, reference) } } : {}), floor: ratio(mine, floor) };
+  rows.push({ case: c.name, format, tool: 'flashcut', payload, summary: mine, versus });
+  rows.push({ case: c.name, format, tool: 'Node floor', payload, summary: floor });
+  if (reference) {
+    rows.push({ case: c.name, format, tool: 'objcopy', payload, summary: reference });
+    const problem = sameImage(output.format, ours, theirs, OBJCOPY);
+    if (problem) mismatches.push(`${c.name} ${format}: ${problem}`);
+  }
+  // The large outputs are not needed after the comparison; the disk of a shared machine is.
+  for (const file of [floorSource, floorTarget]) rmSync(file, { force: true });
+}
+
+function formatLabel(output: BenchOutput): string {
+  return output.newFile ? `${output.format} (new file)` : output.format;
+}
+
+/** Runs a command once, untimed (to make the file the Node floor copies). */
+function measureOnce(argv: readonly string[]): void {
+  measure({ argv });
+}
+
+function ratio(mine: Summary, reference: Summary): Ratio {
+  return { wall: mine.wall / reference.wall, rss: mine.rss !== undefined && reference.rss !== undefined ? mine.rss / reference.rss : undefined };
+}
+
+/** Issue 15's targets, where this run has the figures. */
 function checkTargets(all: readonly Row[]): Target[] {
-  const find = (name: string, format: string) => all.find((r) => r.case === name && r.format === format && r.tool === 'flashcut');
+  const find = (name: string, format: string, tool = 'flashcut') => all.find((r) => r.case === name && r.format === format && r.tool === tool);
   const targets: Target[] = [];
-  const ratio = (name: string, value: number, limit: number) =>
-    targets.push({ name, measured: `${value.toFixed(2)}x`, limit: `<= ${limit}x`, met: value <= limit });
-  const hex = find('64 MiB', 'hex');
-  const bin = find('64 MiB', 'bin');
-  if (hex?.versus) {
-    ratio('HEX wall vs objcopy', hex.versus.wall, 0.7);
-    if (hex.versus.rss !== undefined) ratio('HEX peak RSS vs objcopy', hex.versus.rss, 1.0);
+  const check = (name: string, value: number | undefined, limit: number, unit = 'x') => {
+    if (value !== undefined) targets.push({ name, measured: `${value.toFixed(2)}${unit}`, limit: `<= ${limit}${unit}`, met: value <= limit });
+  };
+  for (const size of ['64 MiB', '256 MiB']) {
+    check(`${size} HEX, new file, wall vs objcopy`, find(size, 'hex (new file)')?.versus?.reference?.wall, 0.7);
+    check(`${size} HEX, replacing, wall vs objcopy`, find(size, 'hex')?.versus?.reference?.wall, 0.9);
+    check(`${size} S-record wall vs objcopy`, find(size, 'srec')?.versus?.reference?.wall, 0.7);
+    check(`${size} BIN wall vs Node floor`, find(size, 'bin')?.versus?.floor?.wall, 1.1);
   }
-  if (bin?.versus) {
-    ratio('BIN wall vs objcopy', bin.versus.wall, 1.0);
-    const reference = all.find((r) => r.case === '64 MiB' && r.format === 'bin' && r.tool === 'objcopy');
-    if (bin.summary.rss !== undefined && reference?.summary.rss !== undefined) {
-      const extra = (bin.summary.rss - reference.summary.rss) / MiB;
-      targets.push({ name: 'BIN peak RSS vs objcopy', measured: `${extra >= 0 ? '+' : ''}${extra.toFixed(1)} MiB`, limit: '<= +48 MiB', met: extra <= 48 });
-    }
+  for (const s of startups) {
+    check(`tiny sample${s.label}: wall vs node -e 0`, s.ratio, 1.2);
+    check(`tiny sample${s.label}: wall vs Node floor`, s.floor, 1.1);
   }
-  ratio('tiny sample wall vs node -e 0', startupRatio, 1.35);
-  const halves = find('64 MiB in two halves', 'hex');
-  const gap = find('64 MiB, 3 GiB gap', 'hex');
-  if (halves?.summary.rss !== undefined && gap?.summary.rss !== undefined) {
-    // Peak RSS varies by up to a MiB or two from run to run (when the collector runs); growth with
-    // a 3 GiB span would be GiBs.
-    const extra = (gap.summary.rss - halves.summary.rss) / MiB;
-    targets.push({ name: 'HEX peak RSS, 3 GiB gap vs none', measured: `${extra >= 0 ? '+' : ''}${extra.toFixed(1)} MiB`, limit: '<= +2 MiB', met: extra <= 2 });
-  }
+  const worstRss = all
+    .filter((r) => r.tool === 'flashcut' && r.versus?.reference?.tool === 'objcopy' && r.versus.reference.rss !== undefined)
+    .sort((a, b) => (b.versus?.reference?.rss ?? 0) - (a.versus?.reference?.rss ?? 0))[0];
+  if (worstRss) check(`peak RSS vs objcopy, worst case (${worstRss.case} ${worstRss.format})`, worstRss.versus?.reference?.rss, 1.0);
+  const small = find('1 MiB', 'bin')?.summary.rss;
+  const big = find('256 MiB', 'bin')?.summary.rss;
+  if (small !== undefined && big !== undefined) check('ELF input peak RSS growth, 1 -> 256 MiB BIN', (big - small) / MiB, 16, ' MiB');
+  const hexInput = find('64 MiB HEX input', 'bin');
+  check('64 MiB HEX input to BIN, wall vs objcopy -I ihex', hexInput?.versus?.reference?.wall, 1.0);
+  if (hexInput?.summary.rss !== undefined && hexInput.payload !== undefined) check('64 MiB HEX input to BIN, peak RSS vs image size', hexInput.summary.rss / hexInput.payload, 2.0);
+  const halves = find('64 MiB in two halves', 'hex')?.summary.rss;
+  const gap = find('64 MiB, 3 GiB gap', 'hex')?.summary.rss;
+  // Peak RSS varies by a MiB or two between runs (when the collector runs); growth with a 3 GiB span would be GiBs.
+  if (halves !== undefined && gap !== undefined) check('HEX peak RSS, 3 GiB gap vs none', (gap - halves) / MiB, 2, ' MiB');
   return targets;
 }
 
@@ -144,13 +206,13 @@ function checkTargets(all: readonly Row[]): Target[] {
  * Node's start-up dominates, so flashcut is held against objcopy plus a bare `node -e 0`,
  * both measured in this run: no stable clock is needed.
  */
-function grossRegressions(all: readonly Row[], bareWall: number): string[] {
+function grossRegressions(all: readonly Row[], bare: number): string[] {
   const problems: string[] = [];
   for (const ours of all.filter((r) => r.tool === 'flashcut')) {
     const theirs = all.find((r) => r.case === ours.case && r.format === ours.format && r.tool === 'objcopy');
-    const reference = theirs ? theirs.summary.wall + bareWall : ours.versus?.tool === 'node -e 0' ? bareWall : undefined;
-    if (reference === undefined) continue;
-    const ratio = ours.summary.wall / reference;
+    const startup = ours.versus?.reference?.tool === 'node -e 0' ? ours.versus.reference.wall : undefined;
+    if (!theirs && startup === undefined) continue;
+    const ratio = theirs ? ours.summary.wall / (theirs.summary.wall + bare) : (startup as number);
     const against = theirs ? 'objcopy + node -e 0' : 'node -e 0';
     if (ratio > GROSS_REGRESSION) problems.push(`${ours.case} ${ours.format}: ${ratio.toFixed(2)}x ${against} (limit ${GROSS_REGRESSION}x)`);
     else console.log(`guard: ${ours.case} ${ours.format}: ${ratio.toFixed(2)}x ${against}, within ${GROSS_REGRESSION}x`);

@@ -4,14 +4,25 @@ import { join } from 'node:path';
 import { toolVersion } from './measure.js';
 import { buildElf, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, type ElfSpec } from '../../test/helpers/elf-builder.js';
 
-/** One input of the benchmark: an ELF on disk, the windows to keep, the formats to time. */
+export type BenchFormat = 'hex' | 'bin' | 'srec';
+
+/** One output to time: its format, and whether the file is new (removed before each run) or replaces one. */
+export interface BenchOutput {
+  readonly format: BenchFormat;
+  readonly newFile: boolean;
+}
+
+/** One input of the benchmark: a file on disk (ELF, or Intel HEX), the windows to keep, the outputs to time. */
 export interface BenchCase {
   readonly name: string;
-  readonly elf: string;
+  readonly input: string;
+  readonly inputFormat: 'elf' | 'hex';
   /** `--region` values for flashcut; objcopy keeps every loadable section, which here is the same bytes. */
   readonly regions: readonly string[];
-  readonly formats: readonly ('hex' | 'bin')[];
+  readonly outputs: readonly BenchOutput[];
 }
+
+const replacing = (...formats: BenchFormat[]): BenchOutput[] => formats.map((format) => ({ format, newFile: false }));
 
 const MiB = 1024 * 1024;
 const FLASH = 0x08000000;
@@ -57,13 +68,18 @@ function splitSpec(size: number, secondHalf: number): ElfSpec {
   };
 }
 
-/** Writes the synthetic ELFs into `dir`; `quick` makes only the smallest. */
+/**
+ * Writes the synthetic ELFs into `dir`; `quick` makes only the smallest. At 64 MiB the HEX is
+ * timed twice, replacing an existing file and as a new one (on ext4 a rename over a file flushes
+ * the new one, a cost objcopy, which rewrites in place, does not pay).
+ */
 export function syntheticCases(dir: string, quick: boolean): BenchCase[] {
-  const sizes = quick ? [1] : [1, 16, 64];
+  const sizes = quick ? [1] : [1, 16, 64, 256];
   const cases: BenchCase[] = sizes.map((mib) => {
     const elf = join(dir, `firmware-${mib}M.elf`);
     writeFileSync(elf, buildElf(firmwareSpec(mib * MiB)));
-    return { name: `${mib} MiB`, elf, regions: [`FLASH=${hex(FLASH)}:${mib}M`], formats: ['hex', 'bin'] };
+    const outputs = mib === 64 ? [{ format: 'hex' as const, newFile: true }, ...replacing('hex', 'bin', 'srec')] : replacing('hex', 'bin', 'srec');
+    return { name: `${mib} MiB`, input: elf, inputFormat: 'elf', regions: [`FLASH=${hex(FLASH)}:${mib}M`], outputs };
   });
   if (!quick) {
     // The same two halves, touching or 3 GiB apart: memory must not grow with the address span.
@@ -73,7 +89,7 @@ export function syntheticCases(dir: string, quick: boolean): BenchCase[] {
     ] as const) {
       const elf = join(dir, file);
       writeFileSync(elf, buildElf(splitSpec(64 * MiB, secondHalf)));
-      cases.push({ name, elf, regions: [`FLASH=${hex(FLASH)}:32M`, `FAR=${hex(secondHalf)}:32M`], formats: ['hex'] });
+      cases.push({ name, input: elf, inputFormat: 'elf', regions: [`FLASH=${hex(FLASH)}:32M`, `FAR=${hex(secondHalf)}:32M`], outputs: replacing('hex') });
     }
   }
   return cases;
@@ -127,7 +143,15 @@ export function gccCase(dir: string, size: number): BenchCase | undefined {
       '-T', 'firmware.ld', '-o', elf, 'startup.c', 'blob.s'],
     { cwd: dir, stdio: 'inherit' },
   );
-  return { name: `gcc-linked ${size / MiB} MiB`, elf, regions: [`FLASH=${hex(FLASH)}:32M`], formats: ['hex', 'bin'] };
+  return { name: `gcc-linked ${size / MiB} MiB`, input: elf, inputFormat: 'elf', regions: [`FLASH=${hex(FLASH)}:32M`], outputs: replacing('hex', 'bin') };
+}
+
+/** A 64 MiB image as Intel HEX (written by objcopy, so not by the tool under test), to convert to BIN. */
+export function hexInputCase(dir: string, objcopy: string): BenchCase {
+  const elf = join(dir, 'firmware-64M.elf');
+  const input = join(dir, 'firmware-64M.objcopy-input.hex');
+  execFileSync(objcopy, ['-O', 'ihex', elf, input]);
+  return { name: '64 MiB HEX input', input, inputFormat: 'hex', regions: [], outputs: replacing('bin') };
 }
 
 function hex(value: number): string {

@@ -9,11 +9,20 @@ export interface Sample {
   readonly rss: number | undefined;
 }
 
-/** The median of each measure over several samples. */
+/** The median of each measure over several samples, and the spread of the wall times. */
 export interface Summary {
   readonly wall: number;
+  readonly minWall: number;
+  readonly maxWall: number;
   readonly rss: number | undefined;
   readonly runs: number;
+}
+
+/** A command to time: its argv, the environment it runs in (default: this one), a step before each run that is not timed. */
+export interface Command {
+  readonly argv: readonly string[];
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  readonly before?: (() => void) | undefined;
 }
 
 const GNU_TIME = '/usr/bin/time';
@@ -36,16 +45,17 @@ export const canMeasureRss = toolVersion(GNU_TIME) !== undefined;
  * ru_maxrss); wall time is taken here around the whole spawn, so both tools pay the same
  * small overhead. Throws if the command fails, with its error output.
  */
-export function measure(command: readonly string[]): Sample {
-  const [program, ...args] = command as [string, ...string[]];
+export function measure(command: Command): Sample {
+  command.before?.();
+  const [program, ...args] = command.argv as [string, ...string[]];
   const argv = canMeasureRss ? [GNU_TIME, '-f', `${RSS_TAG}%M`, program, ...args] : [program, ...args];
   const started = performance.now();
-  const result = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const result = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: command.env ?? process.env });
   const wall = (performance.now() - started) / 1000;
   if (result.error) throw result.error;
   const stderr = result.stderr;
   const tagged = stderr.split('\n').find((line) => line.startsWith(RSS_TAG));
-  if (result.status !== 0) throw new Error(`${command.join(' ')} failed (exit ${result.status}):\n${stderr}`);
+  if (result.status !== 0) throw new Error(`${command.argv.join(' ')} failed (exit ${result.status}):\n${stderr}`);
   return { wall, rss: tagged === undefined ? undefined : Number(tagged.slice(RSS_TAG.length)) * 1024 };
 }
 
@@ -54,17 +64,19 @@ export function measure(command: readonly string[]): Sample {
  * fills the page cache), then `runs` rounds in which every command runs once, the order
  * rotating each round so none always follows the same neighbour. Returns one summary per command.
  */
-export function compare(commands: readonly (readonly string[])[], runs: number): Summary[] {
+export function compare(commands: readonly Command[], runs: number): Summary[] {
   for (const command of commands) measure(command);
   const samples: Sample[][] = commands.map(() => []);
   for (let round = 0; round < runs; round++) {
     for (let k = 0; k < commands.length; k++) {
       const which = (k + round) % commands.length;
-      (samples[which] as Sample[]).push(measure(commands[which] as readonly string[]));
+      (samples[which] as Sample[]).push(measure(commands[which] as Command));
     }
   }
   return samples.map((list) => ({
     wall: median(list.map((s) => s.wall)),
+    minWall: Math.min(...list.map((s) => s.wall)),
+    maxWall: Math.max(...list.map((s) => s.wall)),
     rss: list.every((s) => s.rss !== undefined) ? median(list.map((s) => s.rss as number)) : undefined,
     runs: list.length,
   }));

@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { IoError } from '../errors.js';
@@ -77,7 +76,7 @@ export async function stageOutputs(targets: readonly OutputTarget[], io: AtomicW
         sizes.push(totalLength(parts));
         continue;
       }
-      const temporary = join(dirname(real), `.flashcut-${randomBytes(6).toString('hex')}`);
+      const temporary = join(dirname(real), temporaryName());
       pending.add(temporary);
       stages.push({ kind: 'rename', temporary, target: real });
       sizes.push(await writeTemporary(temporary, target.chunks, replacing, io).catch((error: unknown) => Promise.reject(naming(error, target.path))));
@@ -190,6 +189,15 @@ async function writeToStream(stream: NodeJS.WritableStream, parts: readonly Uint
 function naming(error: unknown, target: string): unknown {
   if (error instanceof Error && typeof (error as NodeJS.ErrnoException).syscall === 'string') (error as NodeJS.ErrnoException).path = target;
   return error;
+}
+
+/**
+ * `.flashcut-` and 12 random characters. Not from node:crypto, whose loading costs start-up
+ * time: the name only has to differ from other writers' (the file is created with `wx`, so a
+ * name that exists, or a link planted under it, makes the open fail, never shares a file).
+ */
+function temporaryName(): string {
+  return `.flashcut-${Math.random().toString(36).slice(2, 8).padEnd(6, '0')}${Math.random().toString(36).slice(2, 8).padEnd(6, '0')}`;
 }
 
 function removeTemporary(path: string): void {

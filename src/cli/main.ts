@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
@@ -219,11 +219,13 @@ async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
       : [{ path, image: plan.image, format }],
   );
   for (const { path } of parts) if (path !== '-') checkOutputPath(path, read);
+  // Only --json reports the digest, and hashing costs about 1.2 s per GB of output; loading
+  // node:crypto costs start-up time, so it is loaded only then.
+  const crypto = args.json ? await import('node:crypto') : undefined;
   // Every writer checks its options before producing a byte, so nothing is written unless all can be.
   const pending = parts.map((part) => {
     const chunks = writePlan({ ...plan, format: part.format }, part.image);
-    // Only --json reports the digest, and hashing costs about 1.2 s per GB of output.
-    const hash = args.json ? createHash('sha256') : undefined;
+    const hash = crypto?.createHash('sha256');
     return { ...part, hash, chunks: hash ? hashed(chunks, hash) : chunks };
   });
   // Every output is staged and the report made before the first one is put in place.

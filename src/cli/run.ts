@@ -11,12 +11,29 @@ export function run(): void {
       process.exit(code);
     });
   }
+  // Getters: Node sets up process.stdin, stdout and stderr on first use, which costs start-up
+  // time that a quiet conversion to a file never needs.
   void main(process.argv.slice(2), {
-    stdout: process.stdout,
-    stdin: process.stdin,
-    stderr: process.stderr,
-    width: process.stdout.columns ?? 80,
-    colour: { stdout: wantsColour(process.stdout.isTTY, process.env), stderr: wantsColour(process.stderr.isTTY, process.env) },
+    get stdout() {
+      return process.stdout;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    get width() {
+      return process.stdout.columns ?? 80;
+    },
+    colour: {
+      get stdout() {
+        return wantsColour(process.stdout.isTTY, process.env);
+      },
+      get stderr() {
+        return wantsColour(process.stderr.isTTY, process.env);
+      },
+    },
   }).then((code) => {
     process.exitCode = code;
   });
