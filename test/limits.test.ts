@@ -11,6 +11,7 @@ import { MAX_SCRIPT_BYTES, readLinkerScript } from '../src/cli/ld-file.js';
 import { MAX_SECTION_NAME, parseElf } from '../src/read/elf/parse.js';
 import { parseLinkerScript } from '../src/windows/ld-script.js';
 import { buildElf, SHF_ALLOC, SHT_PROGBITS } from './helpers/elf-builder.js';
+import { runCli } from './helpers/run-cli.js';
 
 /** Sets every section's sh_name (after the first `skip`) to `name(k)`; the builder writes little-endian headers. */
 function patchNames(elf: Uint8Array, skip: number, name: (k: number) => number): Uint8Array {
@@ -85,5 +86,25 @@ describe('INCLUDE reads only regular files, up to a size', () => {
 
   it('the script itself the same way', () => {
     expect(() => readLinkerScript('/dev/zero', [])).toThrow(/^cannot read it: a character device, not a regular file$/);
+  });
+});
+
+describe('many segments and findings', () => {
+  const segments = (n: number) => buildElf({ segments: Array.from({ length: n }, (_, i) => ({ paddr: 0x0800_0000 + 8 * i, data: 4 })), sections: 'none' });
+
+  it('a summary of 30,000 dropped ranges, inspect of 65,534 segments and --json: no internal error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flashcut-many-'));
+    try {
+      const many = join(dir, 'seg.elf');
+      writeFileSync(many, segments(65_534));
+      const summary = await runCli([many, '-o', join(dir, 'keep.hex'), '-r', 'FLASH=0x08000000:4']);
+      expect(summary.code, summary.stderr.slice(-300)).toBe(0);
+      const inspect = await runCli(['inspect', many, '-r', 'FLASH=0x08000000:4']);
+      expect(inspect.code, inspect.stderr).toBe(0);
+      const json = await runCli([many, '--json', '-o', join(dir, 'j.hex')]);
+      expect(json.code, json.stderr).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

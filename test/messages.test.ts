@@ -100,3 +100,12 @@ describe('configuration keys named after object built-ins', () => {
     expect(stderr).toMatch(new RegExp(`"${key}": expected no such setting`));
   });
 });
+
+describe('the installed command', () => {
+  // bin/ runs the bundle through its compile cache (a vm.Script): a dynamic import() fails there.
+  it('--json through bin/flashcut.js reports, it is no internal error', () => {
+    const result = spawnSync(process.execPath, [CLI, input, '--json', '-o', join(dir, 'json.hex'), ...REGION], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'ok' });
+  });
+});

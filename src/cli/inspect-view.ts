@@ -24,12 +24,16 @@ export function inspectLines(input: string, analysis: Analysis, paint: Paint = p
     `${input}:`,
     `  ${describeInput(analysis.input)}` + (elf ? `, ${elf.header.e_phnum} segments, ${elf.header.e_shnum} sections` : ''),
   ];
-  if (elf) lines.push(...elfTables(analysis, elf, paint));
-  else lines.push(...rangeTable(analysis, paint));
-  lines.push(
+  // Lists are added one line at a time: spreading 65,000 lines into push() overflows the stack.
+  const add = (...parts: (string | readonly string[])[]) => {
+    for (const part of parts) if (typeof part === 'string') lines.push(part);
+    else for (const line of part) lines.push(line);
+  };
+  add(elf ? elfTables(analysis, elf, paint) : rangeTable(analysis, paint));
+  add(
     '',
     paint('bold', 'Flash windows'),
-    ...indent(
+    indent(
       table(
         windows.map((w) => {
           const used = selection.image.bytesIn(w.start, w.end);
@@ -39,17 +43,17 @@ export function inspectLines(input: string, analysis: Analysis, paint: Paint = p
         ['l', 'l', 'r', 'r', 'l'],
       ),
     ),
-    ...sourceLines(windows),
+    sourceLines(windows),
   );
   if (ram.length > 0) {
-    lines.push('', paint('bold', 'RAM regions (for the checks)'), ...indent(table(ram.map((r) => [r.name, rangeText(r.start, r.end)]))), ...sourceLines(ram));
+    add('', paint('bold', 'RAM regions (for the checks)'), indent(table(ram.map((r) => [r.name, rangeText(r.start, r.end)]))), sourceLines(ram));
   }
   if (analysis.vectorTables.length > 0) {
-    lines.push(
+    add(
       '',
       paint('bold', 'Vector table (for the Cortex-M checks)'),
-      ...indent(table(analysis.vectorTables.map((t) => [hex32(t.address), `SP ${hex32(t.sp)}`, `reset ${hex32(t.reset)}`]))),
-      ...sourceLines(analysis.vectorTables),
+      indent(table(analysis.vectorTables.map((t) => [hex32(t.address), `SP ${hex32(t.sp)}`, `reset ${hex32(t.reset)}`]))),
+      sourceLines(analysis.vectorTables),
     );
   }
   if (selection.dropped.length > 0) {
@@ -57,13 +61,13 @@ export function inspectLines(input: string, analysis: Analysis, paint: Paint = p
       selection.dropped.map((d) => [d.origin, rangeText(d.start, d.end), `${count(d.end - d.start)} bytes`, DROP_WORDS[d.reason]]),
       ['l', 'l', 'r', 'l'],
     );
-    lines.push('', paint('bold', 'Dropped file bytes'));
+    add('', paint('bold', 'Dropped file bytes'));
     selection.dropped.forEach((d, i) => {
-      lines.push(`  ${rows[i] ?? ''}`);
-      if (d.sections.length > 0) lines.push(...wrap(d.sections.join(' '), TEXT_WIDTH, '    sections: ', ' '.repeat(14)));
+      add(`  ${rows[i] ?? ''}`);
+      if (d.sections.length > 0) add(wrap(d.sections.join(' '), TEXT_WIDTH, '    sections: ', ' '.repeat(14)));
     });
   }
-  lines.push('', ...findingLines(analysis.findings, paint, 'full'));
+  add('', findingLines(analysis.findings, paint, 'full'));
   return lines;
 }
 

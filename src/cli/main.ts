@@ -1,4 +1,4 @@
-import type { Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
 import { inFile, IoError, UsageError } from '../errors.js';
@@ -215,9 +215,9 @@ async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
       : [{ path, image: plan.image, format }],
   );
   for (const { path } of parts) if (path !== '-') checkOutputPath(path, read);
-  // Only --json reports the digest, and hashing costs about 1.2 s per GB of output; loading
-  // node:crypto costs start-up time, so it is loaded only then.
-  const crypto = args.json ? await import('node:crypto') : undefined;
+  // Only --json reports the digest, and hashing costs about 1.2 s per GB of output. Imported
+  // statically: bin/ runs the bundle as a vm.Script, where a dynamic import() throws.
+  const crypto = args.json ? { createHash } : undefined;
   // Every writer checks its options before producing a byte, so nothing is written unless all can be.
   // A limit of the output's format is that output's: the error names it.
   const pending = parts.map((part) => {

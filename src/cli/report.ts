@@ -29,7 +29,7 @@ export function summaryLines(run: RunReport, outputs: readonly WrittenOutput[], 
     lines.push(`flashcut: ${path}: ${describeInput(analysis.input)}`);
     if (analysis.elf?.lmaFromVaddr) lines.push('  note     every p_paddr is 0: segments placed at their run addresses (p_vaddr), as objcopy does');
   }
-  const nameWidth = Math.max(...windows.map((w) => w.name.length));
+  const nameWidth = windows.reduce((width, w) => Math.max(width, w.name.length), 0);
   windows.forEach((w, i) => {
     lines.push(`${label('windows', i)} ${w.name.padEnd(nameWidth)}  ${rangeText(w.start, w.end)}  (${w.source})`);
   });
@@ -52,7 +52,8 @@ export function summaryLines(run: RunReport, outputs: readonly WrittenOutput[], 
     lines.push(`${label('wrote', i)} ${o.path}  ${o.title}, ${count(o.size)} bytes, ${rangeText(o.start, o.end)}`);
   });
   const findings = analyses.flatMap((a) => a.findings);
-  if (findings.length > 0) lines.push(...findingLines(findings, paint, 'short'));
+  // One at a time: spreading 65,000 lines into push() overflows the stack.
+  if (findings.length > 0) for (const line of findingLines(findings, paint, 'short')) lines.push(line);
   return lines;
 }
 
