@@ -1,6 +1,5 @@
 import type { Hash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
 import { planConversion, splitByWindow, writePlan, type ConvertOptions } from '../pipeline/convert.js';
 import { inFile, IoError, UsageError } from '../errors.js';
 import type { OutputFormat, SrecType } from '../write/format.js';
@@ -25,6 +24,7 @@ import { COMMANDS, isStdinInput, parseCommandLine, type CommandLine } from './op
 import { erasedSectorsNote, summaryLines, type WrittenOutput } from './report.js';
 import { resolveSettings, type CliArgs, type Settings } from './settings.js';
 import { nearest } from '../config/option-table.js';
+import { splitPath } from './split-path.js';
 import { painter } from './text.js';
 // Imported, not read at run time: the bundle must run with no package.json beside it.
 import packageJson from '../../package.json' with { type: 'json' };
@@ -346,13 +346,6 @@ async function systemErrorsNamed<T>(step: () => Promise<T>): Promise<T> {
     if (isSystemError(error)) throw new IoError(`cannot write it: ${systemText(error)}`, { file: error.path });
     throw error;
   }
-}
-
-/** `out/app.bin` with window FLASH becomes `out/app.FLASH.bin`. */
-export function splitPath(target: string, windowName: string): string {
-  // Only a format's own extension is kept last: `out v1.2` becomes `out v1.2.FLASH`.
-  const ext = formatForPath(target) ? extname(target) : '';
-  return `${target.slice(0, target.length - ext.length)}.${windowName}${ext}`;
 }
 
 function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {
