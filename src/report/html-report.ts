@@ -1,9 +1,8 @@
 import { count, rangeText } from '../numbers.js';
 import { describeInput, DROP_WORDS } from '../cli/inspect-view.js';
 import { transformText } from '../cli/report.js';
-import { percent } from '../cli/text.js';
 import { buildMemoryMap, type MapRun } from './memory-map.js';
-import { memoryMapSvg } from './memory-map-svg.js';
+import { memoryMapSvg, usedPercent } from './memory-map-svg.js';
 import { escapeXml } from './markup.js';
 
 /** Styles of the report's parts, shared by the report file and the browser page. */
@@ -47,7 +46,7 @@ export function reportFragment(run: MapRun): string {
     '<h2>Flash windows</h2><div class="tables"><table><thead><tr><th>window</th><th>range</th><th>size</th><th>used</th><th>%</th><th>source</th></tr></thead><tbody>',
     ...first.analysis.windows.map((w) => {
       const used = image.bytesIn(w.start, w.end);
-      return `<tr><td>${escapeXml(w.name)}</td><td class="addr">${rangeText(w.start, w.end)}</td><td class="num">${count(w.end - w.start)}</td><td class="num">${count(used)}</td><td class="num">${percent(used, w.end - w.start)}</td><td>${escapeXml(w.source)}</td></tr>`;
+      return `<tr><td>${escapeXml(w.name)}</td><td class="addr">${rangeText(w.start, w.end)}</td><td class="num">${count(w.end - w.start)}</td><td class="num">${count(used)}</td><td class="num">${usedPercent(used, w.end - w.start)}</td><td>${escapeXml(w.source)}</td></tr>`;
     }),
     '</tbody></table></div>',
   );

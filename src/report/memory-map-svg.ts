@@ -306,8 +306,8 @@ function textOn(colour: string): string {
   return 0.299 * (r ?? 0) + 0.587 * (g ?? 0) + 0.114 * (b ?? 0) > 150 ? '#1b2631' : '#ffffff';
 }
 
-/** `0.4%`; `<0.1%` rather than a `0.0%` that hides bytes. */
-function usedPercent(used: number, size: number): string {
+/** `0.4%` of `size`; `<0.1%` rather than a `0.0%` that hides bytes. */
+export function usedPercent(used: number, size: number): string {
   const text = percent(used, size);
   return used > 0 && text === '0.0%' ? '<0.1%' : text;
 }
