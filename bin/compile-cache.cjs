@@ -3,7 +3,6 @@
 // code is cached. Node 22.8+ does it itself (module.enableCompileCache); on older Nodes V8's code
 // cache is kept here. Either way the cache lives in a folder that only this user can write: bytecode
 // from a shared folder would run as whoever starts flashcut next, root included.
-const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -65,7 +64,8 @@ function load(file) {
 
   const source = fs.readFileSync(file, 'utf8');
   // Named by content: an update (npm gives every file the same mtime) never meets an old cache.
-  const key = crypto.createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(source).digest('hex');
+  // node:crypto only here: Node 22.8+ runs never load it.
+  const key = require('node:crypto').createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(source).digest('hex');
   const cacheFile = path.join(folder, `${key}.v8cache`);
   const cachedData = readCache(cacheFile);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });

@@ -50,3 +50,5 @@ for (const target of targets) {
   rmSync(config);
   console.log(`build:exe: ${target.file}, ${(statSync(exe).size / 2 ** 20).toFixed(1)} MiB`);
 }
+// The Node packages (about 270 MB) are installed afresh by every build.
+rmSync(tools, { recursive: true, force: true });

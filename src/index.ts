@@ -19,6 +19,8 @@ export {
   UnsupportedError,
   UsageError,
   type ErrorCode,
+  type ErrorKind,
+  type ErrorPlace,
 } from './errors.js';
 export { DEFAULT_MAX_GAP, rawBinary } from './write/bin.js';
 export { collectBytes, type LineEnding, type OutputFormat, type SrecType, type WriteOptions } from './write/format.js';

@@ -44,9 +44,9 @@ describe('BIN writer', () => {
     const img = image([0x0800_0000, pattern(16)], [0x1fff_7800, pattern(16)]);
     expect(() => rawBinary.write(img, {})).toThrow(OutputLimitError);
     expect(() => rawBinary.write(img, {})).toThrow(
-      /402,618,352 bytes of fill between 0x08000000-0x0800000F and 0x1FFF7800-0x1FFF780F, more than --max-gap 16,777,216: write Intel HEX, or one BIN per window with --split/,
+      /402,618,352 bytes of fill between 0x08000000-0x0800000F and 0x1FFF7800-0x1FFF780F, more than options.maxGap 16,777,216: write Intel HEX, or one BIN per window with options.split/,
     );
-    expect(() => rawBinary.write(image([0, pattern(1)]), { padTo: 0x1000, maxGap: 100 })).toThrow(/--pad-to 0x00001000/);
+    expect(() => rawBinary.write(image([0, pattern(1)]), { padTo: 0x1000, maxGap: 100 })).toThrow(/options.padTo 0x00001000/);
     expect(bin(image([0, pattern(1)], [101, pattern(1)]), { maxGap: 100 }).length).toBe(102);
   });
 

@@ -102,12 +102,12 @@ describe('CLI: inputs', () => {
     writeFileSync(path('bad.hex'), ':020000040800F2\r\n:0400000001020304F1\r\n:00000001FF\r\n');
     const result = await run(path('bad.hex'), '-o', path('out.bin'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`flashcut: error: ${path('bad.hex')}:2: checksum 0xF1 is wrong: the record's bytes need 0xF2\n`);
+    expect(result.stderr).toBe(`flashcut: ${path('bad.hex')}:2: error: checksum 0xF1 is wrong: the record's bytes need 0xF2\n`);
   });
 
   it('follows --input-format over the content', async () => {
     writeFileSync(path('colon.bin'), ':not hex');
-    expect((await run(path('colon.bin'), '-o', path('x.hex'))).stderr).toMatch(/colon.bin:1: /);
+    expect((await run(path('colon.bin'), '-o', path('x.hex'))).stderr).toMatch(/colon.bin:1:2: error: /);
     const result = await run(`${path('colon.bin')}@0x100`, '--input-format', 'bin', '-o', '-', '-q');
     expect(decodeIntelHex(result.stdout).bytes.get(0x100)).toBe(0x3a);
   });

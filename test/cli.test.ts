@@ -68,8 +68,8 @@ describe('flashcut CLI', () => {
   it('refuses a BIN over --max-gap and leaves no file', async () => {
     const d = folder();
     const { code, stderr } = await runCli([broken, '-o', join(d, 'x.bin'), '-r', 'FLASH=0x08000000:64K', '-r', 'RAM=0x20000000:128K']);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/^flashcut: error: .*broken\.elf: a BIN would need 402,598,472 bytes of fill between 0x0800FF00-0x0800FF0F and 0x20002958-0x2000295D/);
+    expect(code).toBe(5);
+    expect(stderr).toMatch(/^flashcut: .*x\.bin: error: a BIN would need 402,598,472 bytes of fill between 0x0800FF00-0x0800FF0F and 0x20002958-0x2000295D/);
     expect(readdirSync(d)).toEqual([]);
   });
 
@@ -90,7 +90,7 @@ describe('flashcut CLI', () => {
       const { code, stderr } = await runCli([input, '-o', out]);
       expect(code).toBe(1);
       expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-      expect(stderr).toMatch(new RegExp(`^flashcut: error: ${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
+      expect(stderr).toMatch(new RegExp(`^flashcut: ${input.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: error: `));
       expect(stderr).toMatch(message);
       expect(readFileSync(out, 'utf8')).toBe('previous output\n');
       expect(readdirSync(d).sort()).toEqual(['in.elf', 'out.hex']);
@@ -138,13 +138,13 @@ describe('flashcut CLI', () => {
     writeFileSync(input, buildElf({ machine: EM_RISCV, segments: [{ paddr: 0x2000_0000, data: 16 }] }));
     const { code, stderr } = await runCli([input, '-o', join(d, 'x.hex')]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/no default for RISC-V \(.*riscv\.elf\): name them with --region NAME=ORIGIN:LENGTH/);
+    expect(stderr).toMatch(/no default for RISC-V \(.*riscv\.elf\): name them in --region \(e.g. FLASH=0x08000000:512K\)/);
   });
 
   it('reports a missing input file in one line', async () => {
     const { code, stderr } = await runCli([join(dir, 'nope.elf'), '-o', join(folder(), 'x.hex')]);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/nope\.elf: cannot read it: no such file or directory\n$/);
+    expect(code).toBe(4);
+    expect(stderr).toMatch(/nope\.elf: error: cannot read it: no such file or directory\n$/);
     expect(stderr.match(/nope\.elf/g)).toHaveLength(1);
   });
 
@@ -160,8 +160,8 @@ describe('flashcut CLI', () => {
 
   it('names the output, not its temporary file, when its folder is missing', async () => {
     const { code, stderr } = await runCli([broken, '-o', join(folder(), 'no such folder', 'x.hex')]);
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/cannot write .*no such folder\/x\.hex: no such file or directory\n$/);
+    expect(code).toBe(4);
+    expect(stderr).toMatch(/no such folder\/x\.hex: error: cannot write it: no such file or directory\n$/);
     expect(stderr).not.toMatch(/flashcut-tmp/);
   });
 

@@ -6,6 +6,7 @@ import type { ImageInput } from '../src/read/input.js';
 import { detectInputFormat, parseInputSpec, readInput } from '../src/read/read-input.js';
 import { readSrec } from '../src/read/srec.js';
 import { buildElf } from './helpers/elf-builder.js';
+import { thrown } from './helpers/thrown.js';
 
 const bytes = (lines: readonly string[], eol = '\r\n') => new TextEncoder().encode(lines.join(eol) + eol);
 
@@ -34,13 +35,7 @@ function imageBytes(input: ImageInput): Map<number, number> {
 }
 
 function formatError(run: () => unknown): FormatError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof FormatError) return error;
-    throw error;
-  }
-  throw new Error('no FormatError');
+  return thrown(run, FormatError);
 }
 
 describe('Intel HEX reader', () => {

@@ -146,8 +146,8 @@ describe('malformed scripts: FormatError at file:line:column saying what was exp
       return undefined;
     })();
     expect(error).toBeInstanceOf(FormatError);
-    expect((error as FormatError).message).toBe(message);
-    expect((error as FormatError).file).toBe('x.ld');
+    const { file, line, column, message: said } = error as FormatError;
+    expect(`${file}:${line}:${column}: ${said}`).toBe(message);
   });
 
   it('stops an INCLUDE cycle', () => {

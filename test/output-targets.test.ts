@@ -144,7 +144,7 @@ describe('special files are written, not replaced', () => {
     symlinkSync(victim, link);
     lchownSync(link, 65534, 65534);
     const { code, stderr } = await runMain([input(), '-o', link, ...REGIONS, '-q']);
-    expect([code, stderr]).toEqual([1, expect.stringMatching(/a symbolic link of another user in a shared folder/)]);
+    expect([code, stderr]).toEqual([4, expect.stringMatching(/out\.hex: error: cannot write it: a symbolic link of another user in a shared folder/)]);
     expect(readFileSync(victim, 'utf8')).toBe(OLD);
     expect(readdirSync(shared)).toEqual(['out.hex']);
   });
@@ -155,7 +155,7 @@ describe('several outputs are put in place together or not at all', () => {
     const kept = file('a.hex');
     file('flashcut.config.json', JSON.stringify({ output: ['a.hex', 'missing/b.hex'] }));
     const { code, stderr } = await runMain([input(), ...REGIONS, '-q']);
-    expect([code, stderr]).toEqual([1, expect.stringMatching(/^flashcut: error: .*cannot write .*missing\/b\.hex: no such file or directory\n$/)]);
+    expect([code, stderr]).toEqual([4, expect.stringMatching(/^flashcut: .*missing\/b\.hex: error: cannot write it: no such file or directory\n$/)]);
     expect(readFileSync(kept, 'utf8')).toBe(OLD);
     expect(temporaries()).toEqual([]);
   });
@@ -165,7 +165,7 @@ describe('several outputs are put in place together or not at all', () => {
     execFileSync('mknod', [join(dir, 'full'), 'c', '1', '7']);
     file('flashcut.config.json', JSON.stringify({ output: ['a.hex', 'full'], format: 'hex' }));
     const { code, stderr } = await runMain([input(), ...REGIONS, '-q']);
-    expect([code, stderr]).toEqual([1, expect.stringMatching(/cannot write .*full: no space left on device/)]);
+    expect([code, stderr]).toEqual([4, expect.stringMatching(/full: error: cannot write it: no space left on device\n$/)]);
     expect(readFileSync(kept, 'utf8')).toBe(OLD);
     expect(temporaries()).toEqual([]);
   });
@@ -207,7 +207,7 @@ describe('several outputs are put in place together or not at all', () => {
       const out = file('keep.hex');
       let stderr = '';
       const code = await mocked([input(), '-o', out, ...REGIONS], { stdout: new PassThrough(), stderr: { write: (t: string) => (stderr += t) }, width: 80 });
-      expect([code, stderr]).toEqual([1, expect.stringMatching(/^flashcut: error: /)]);
+      expect([code, stderr]).toEqual([70, expect.stringMatching(/^flashcut: error: internal error: /)]);
       expect(readFileSync(out, 'utf8')).toBe(OLD);
       expect(temporaries()).toEqual([]);
     } finally {

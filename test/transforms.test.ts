@@ -122,7 +122,7 @@ describe('checksum insertion', () => {
   it('refuses a range with unfilled holes, and accepts it once they are filled', () => {
     const img = image([0x0800_0000, pattern(16)], [0x0800_0020, pattern(8)]);
     const request = { algorithm: crc32, address: 0x0800_0024 };
-    expect(() => insertChecksum(img, [FLASH], request)).toThrow(/16 unfilled bytes, the first at 0x08000010: fill them with --fill-gaps or --pad-window/);
+    expect(() => insertChecksum(img, [FLASH], request)).toThrow(/16 unfilled bytes, the first at 0x08000010: fill them with options.fillGaps or options.padWindows/);
     const filled = fillGapsInWindows(img, [FLASH], 0xff).image;
     expect(insertChecksum(filled, [FLASH], request).inserted.range).toEqual({ start: 0x0800_0000, end: 0x0800_0028 });
   });

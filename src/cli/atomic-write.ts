@@ -217,7 +217,7 @@ function resolveOutput(path: string): { replacing: fs.Stats | undefined; real: s
   const uid = process.geteuid?.();
   const shared = (folder.mode & 0o1002) === 0o1002;
   if (shared && uid !== undefined && link.uid !== uid && link.uid !== folder.uid) {
-    throw new IoError(`cannot write ${path}: a symbolic link of another user in a shared folder (sticky and world-writable), which flashcut does not follow`);
+    throw new IoError('cannot write it: a symbolic link of another user in a shared folder (sticky and world-writable), which flashcut does not follow', { file: path });
   }
   const replacing = statOrUndefined(fs.statSync, path);
   return replacing ? { replacing, real: replacing.isFile() ? fs.realpathSync(path) : path } : { replacing: undefined, real: path };

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { FormatError, UsageError } from '../errors.js';
+import { FormatError } from '../errors.js';
 import { FilesRead, readRegularText } from './files-read.js';
 import { validateConfig, type ProjectConfig } from '../config/project-config.js';
 import { displayPath } from './paths.js';
@@ -10,6 +10,8 @@ export interface FoundConfig {
   readonly config: ProjectConfig;
   /** `package.json "flashcut"` or the file name, for the summary. */
   readonly label: string;
+  /** The file it is in, for errors about its values. */
+  readonly file: string;
   /** The folder its paths are relative to. */
   readonly folder: string;
 }
@@ -21,8 +23,8 @@ export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 /**
  * Looks for the project configuration from `startFolder` upward: in each folder a
  * flashcut.config.json, else a package.json with a `flashcut` key. Returns undefined when
- * there is none. Throws FormatError for a file that is not JSON or fails validation. The file
- * used is noted in `read`.
+ * there is none. Throws IoError for a file that cannot be read, FormatError for one that is not
+ * JSON or fails validation. The file used is noted in `read`.
  */
 export function findConfig(startFolder: string, read: FilesRead = new FilesRead()): FoundConfig | undefined {
   for (let folder = resolve(startFolder); ; folder = dirname(folder)) {
@@ -33,7 +35,7 @@ export function findConfig(startFolder: string, read: FilesRead = new FilesRead(
       const json = readJson(pkg, new FilesRead());
       if (typeof json === 'object' && json !== null && 'flashcut' in json) {
         read.note(pkg, 'the project configuration');
-        return { config: validateConfig((json as { flashcut: unknown }).flashcut, pkg, 'flashcut.'), label: `${pkg} "flashcut"`, folder };
+        return { config: validateConfig((json as { flashcut: unknown }).flashcut, pkg, 'flashcut.'), label: `${pkg} "flashcut"`, file: pkg, folder };
       }
     }
     if (dirname(folder) === folder) return undefined;
@@ -46,28 +48,22 @@ export function readConfig(path: string, read: FilesRead = new FilesRead()): Fou
   const folder = dirname(resolve(path));
   if (path.endsWith('package.json')) {
     const inner = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).flashcut : undefined;
-    if (inner === undefined) throw new FormatError(`${path}: has no "flashcut" key`, undefined, { file: path });
-    return { config: validateConfig(inner, path, 'flashcut.'), label: `${path} "flashcut"`, folder };
+    if (inner === undefined) throw new FormatError('has no "flashcut" key', undefined, { file: path });
+    return { config: validateConfig(inner, path, 'flashcut.'), label: `${path} "flashcut"`, file: path, folder };
   }
-  return { config: validateConfig(json, path), label: path, folder };
+  return { config: validateConfig(json, path), label: path, file: path, folder };
 }
 
 /** Parses a JSON file, noting it in `read`. */
 function readJson(path: string, read: FilesRead): unknown {
-  let text: string;
-  try {
-    text = readRegularText(path, MAX_CONFIG_BYTES, read, 'the project configuration');
-  } catch (error) {
-    const reason = error instanceof UsageError ? error.message.slice(path.length + 2) : (error as Error).message.replace(/^[A-Z]+: /, '');
-    throw new FormatError(`${path}: cannot read it: ${reason}`, undefined, { file: path });
-  }
+  const text = readRegularText(path, MAX_CONFIG_BYTES, read, 'the project configuration');
   // A byte-order mark, which Windows editors may write first, is not JSON.
   const json = text.replace(/^\uFEFF/, '');
   try {
     return JSON.parse(json) as unknown;
   } catch (error) {
     const { line, column, reason } = jsonErrorPlace(json, (error as Error).message);
-    throw new FormatError(`${path}:${line}:${column}: not valid JSON: ${reason}`, undefined, { file: path, line });
+    throw new FormatError(`not valid JSON: ${reason}`, undefined, { file: path, line, column });
   }
 }
 

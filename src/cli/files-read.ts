@@ -1,6 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { IoError, OutputLimitError, UsageError } from '../errors.js';
 import { count } from '../numbers.js';
 
 /** What a file read was to the run, for the message that refuses to overwrite it. */
@@ -40,16 +40,34 @@ export class FilesRead {
 }
 
 /**
+ * Reads an input file. A file that cannot be read is an IoError with the file attached, worded
+ * alike whichever file it is (input, linker script, INCLUDE, configuration): `cannot read it:
+ * no such file or directory`.
+ */
+export function readFileBytes(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw cannotRead(path, error);
+  }
+}
+
+/**
  * Reads a text file that must be a regular file of at most `maxBytes` (a FIFO or a device
- * could block or never end), noting it in `log`. Throws UsageError naming the file's kind or
- * size, and lets the system's error (no such file, permission denied) through.
+ * could block or never end), noting it in `log`. Throws IoError (with the file) when it cannot
+ * be read or is not a regular file, and OutputLimitError when it is too large.
  */
 export function readRegularText(path: string, maxBytes: number, log: FilesRead, role: ReadRole): string {
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw cannotRead(path, error);
+  }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) throw new UsageError(`${path}: ${kindOf(stats)}, not a regular file`);
-    if (stats.size > maxBytes) throw new UsageError(`${path}: ${count(stats.size)} bytes, over the limit of ${count(maxBytes)} bytes`);
+    if (!stats.isFile()) throw new IoError(`cannot read it: ${kindOf(stats)}, not a regular file`, { file: path });
+    if (stats.size > maxBytes) throw new OutputLimitError(`${count(stats.size)} bytes, over the limit of ${count(maxBytes)} bytes`, { file: path });
     const bytes = Buffer.alloc(stats.size);
     for (let at = 0; at < bytes.length; ) {
       const got = readSync(fd, bytes, at, bytes.length - at, at);
@@ -58,9 +76,27 @@ export function readRegularText(path: string, maxBytes: number, log: FilesRead, 
     }
     log.note(path, role, stats);
     return bytes.toString('utf8');
+  } catch (error) {
+    throw cannotRead(path, error);
   } finally {
     closeSync(fd);
   }
+}
+
+/** A system error of reading `path` as an IoError naming the file; our own errors pass unchanged. */
+function cannotRead(path: string, error: unknown): Error {
+  if (!isSystemError(error)) return error as Error;
+  return new IoError(`cannot read it: ${systemText(error)}`, { file: path });
+}
+
+/** Whether `error` is an error of a system call (it has an errno code and the call's name). */
+export function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && 'syscall' in error;
+}
+
+/** The system's words without the code and the path: `ENOENT: no such file or directory, open 'x'` becomes `no such file or directory`. */
+export function systemText(error: NodeJS.ErrnoException): string {
+  return error.message.replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
 }
 
 function kindOf(stats: Stats): string {

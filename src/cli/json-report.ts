@@ -2,6 +2,7 @@ import { machineName, PT_LOAD, sectionFlagsText, sectionTypeName, segmentFlagsTe
 import type { MemoryImage } from '../image/memory-image.js';
 import type { TransformRecord } from '../transform/transforms.js';
 import { sectionPlacements, type Analysis } from '../pipeline/inspect.js';
+import type { ErrorRecord } from './error-report.js';
 
 /** One input of a run, as the reports show it. */
 export interface ReportedInput {
@@ -130,9 +131,10 @@ export function reportDocument(header: ReportHeader, run: RunReport, outputs: re
   };
 }
 
-/** The `--json` document of a run that failed before an analysis: what went wrong, with the error's stable code. */
-export function errorDocument(header: ReportHeader, error: { code: string; message: string }): object {
-  return { ...documentHeader(header), error: { code: error.code, message: error.message } };
+/** The `--json` document of a run that failed before an analysis: what went wrong (kind, code, message) and where. */
+export function errorDocument(header: ReportHeader, error: Omit<ErrorRecord, 'exitCode'>): object {
+  const { kind, code, message, file, line, column, offset } = error;
+  return { ...documentHeader(header), error: { kind, code, message, file, line, column, offset } };
 }
 
 function documentHeader(header: ReportHeader): object {

@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { IoError, UsageError } from '../errors.js';
+import { IoError, OutputLimitError } from '../errors.js';
 import { count } from '../numbers.js';
 import { FilesRead, readRegularText } from './files-read.js';
 import { displayPath } from './paths.js';
@@ -14,39 +15,24 @@ export const MAX_SCRIPT_TOTAL_BYTES = 16 * 1024 * 1024;
  * Reads the linker script at `path` and the files it INCLUDEs, noting each in `read`. An
  * INCLUDE name is looked up in the including script's folder, then in each of `searchPaths`
  * (ld's -L, given as --ld-path), in order; an absolute name only where it says. Only regular files are read, each of at most
- * MAX_SCRIPT_BYTES and all of them of at most MAX_SCRIPT_TOTAL_BYTES. Throws UsageError when
- * the script cannot be read, and the parser's FormatError (naming the script, line and column)
- * for a malformed one or an INCLUDE that is missing, special or too large.
+ * MAX_SCRIPT_BYTES and all of them of at most MAX_SCRIPT_TOTAL_BYTES. Throws IoError (with the
+ * file) when the script cannot be read, OutputLimitError when the files are too large, and the
+ * parser's errors (with the script, line and column) for a malformed one or an INCLUDE that is
+ * missing, special or too large.
  */
 export function readLinkerScript(path: string, searchPaths: readonly string[], read: FilesRead = new FilesRead()): LinkerScript {
   let total = 0;
   const readText = (file: string, role: 'the linker script' | 'a file the linker script INCLUDEs') => {
     const text = readRegularText(file, MAX_SCRIPT_BYTES, read, role);
     total += text.length;
-    if (total > MAX_SCRIPT_TOTAL_BYTES) throw new UsageError(`the linker script and its INCLUDEs hold over ${count(MAX_SCRIPT_TOTAL_BYTES)} bytes`);
+    if (total > MAX_SCRIPT_TOTAL_BYTES) throw new OutputLimitError(`the linker script and its INCLUDEs hold over ${count(MAX_SCRIPT_TOTAL_BYTES)} bytes`);
     return text;
   };
   const include: IncludeReader = (name, fromFile) => {
     const candidates = isAbsolute(name) ? [name] : [join(dirname(fromFile), name), ...searchPaths.map((dir) => join(dir, name))];
-    for (const candidate of candidates) {
-      let text: string;
-      try {
-        text = readText(candidate, 'a file the linker script INCLUDEs');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        if (error instanceof UsageError) throw error;
-        throw new IoError(`cannot read ${displayPath(candidate)}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`);
-      }
-      return { file: displayPath(candidate), text };
-    }
-    throw new IoError(`not found in ${candidates.map((c) => dirname(c)).join(', ')} (add folders with --ld-path)`);
+    const found = candidates.find((candidate) => existsSync(candidate));
+    if (found === undefined) throw new IoError(`not found in ${candidates.map((c) => dirname(c)).join(', ')} (add folders with --ld-path)`);
+    return { file: displayPath(found), text: readText(found, 'a file the linker script INCLUDEs') };
   };
-  let text: string;
-  try {
-    text = readText(path, 'the linker script');
-  } catch (error) {
-    if (error instanceof UsageError) throw new UsageError(`cannot read linker script ${error.message}`);
-    throw new UsageError(`cannot read linker script ${path}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}`);
-  }
-  return parseLinkerScript(text, { file: path, include });
+  return parseLinkerScript(readText(path, 'the linker script'), { file: path, include });
 }

@@ -1,8 +1,8 @@
 import type { Hash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
-import { FlashcutError, FormatError, IoError, UsageError } from '../errors.js';
+import { inFile, IoError, UsageError } from '../errors.js';
 import type { OutputFormat, SrecType } from '../write/format.js';
 import { formatByName, formatForPath, outputFormats } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
@@ -18,7 +18,8 @@ import type { FirmwareInput } from '../read/input.js';
 import { parseChecksumSpec } from '../transform/insert-checksum.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { stageOutputs } from './atomic-write.js';
-import { FilesRead } from './files-read.js';
+import { describeError, errorLine, EXIT } from './error-report.js';
+import { FilesRead, isSystemError, readFileBytes, systemText } from './files-read.js';
 import { findingLines, inspectLines } from './inspect-view.js';
 import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } from './json-report.js';
 import { COMMANDS, isStdinInput, parseCommandLine, type CommandLine } from './options.js';
@@ -43,9 +44,6 @@ export interface CliIo {
   readonly colour?: { readonly stdout: boolean; readonly stderr: boolean };
 }
 
-/** Exit codes, as documented in `--help` and the README. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, strict: 3 } as const;
-
 /**
  * Runs flashcut with `argv` (the arguments after the program name) and returns the exit
  * code. Never throws and never exits the process: every failure becomes one line on stderr.
@@ -54,7 +52,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let verbose = argv.includes('--verbose') || argv.includes('-v');
   let json = argv.includes('--json');
   let command: CliArgs['command'] = argv[0] === 'inspect' ? 'inspect' : 'convert';
-  let input: string | undefined;
   try {
     const parsed = await parseCommandLine(argv, packageVersion, io.width);
     if (parsed.kind === 'print') {
@@ -64,14 +61,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     ({ command } = parsed.line);
     verbose = parsed.line.given.verbose ?? false;
     json = parsed.line.given.json ?? false;
-    if (parsed.line.inputs.length === 1) input = pathOfInput(parsed.line.inputs[0] ?? '');
     return parsed.line.command === 'inspect' ? await inspectFile(parsed.line, io) : await convertFile(parsed.line, io);
   } catch (error) {
-    const code = reportError(error, input, verbose, io);
-    if (json && error instanceof FlashcutError) {
-      io.stdout.write(toJson(errorDocument({ version: packageVersion(), command, status: 'error', exitCode: code }, error)));
-    }
-    return code;
+    const { exitCode, ...record } = describeError(error);
+    io.stderr.write(errorLine({ exitCode, ...record }) + '\n');
+    if (verbose && record.kind === 'internal' && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
+    if (json) io.stdout.write(toJson(errorDocument({ version: packageVersion(), command, status: 'error', exitCode }, record)));
+    return exitCode;
   }
 }
 
@@ -223,8 +219,9 @@ async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
   // node:crypto costs start-up time, so it is loaded only then.
   const crypto = args.json ? await import('node:crypto') : undefined;
   // Every writer checks its options before producing a byte, so nothing is written unless all can be.
+  // A limit of the output's format is that output's: the error names it.
   const pending = parts.map((part) => {
-    const chunks = writePlan({ ...plan, format: part.format }, part.image);
+    const chunks = inFile(part.path, () => writePlan({ ...plan, format: part.format }, part.image));
     const hash = crypto?.createHash('sha256');
     return { ...part, hash, chunks: hash ? hashed(chunks, hash) : chunks };
   });
@@ -277,7 +274,7 @@ function pathOfInput(spec: string): string {
 /** An input named on the command line (`app.elf`, `app.bin@0x08004000`, `-`), read and parsed. */
 async function readInputFile(spec: string, args: CliArgs, io: CliIo): Promise<InputFile> {
   const { path, base } = isStdinInput(spec) ? { path: STDIN_NAME, base: spec === '-' ? undefined : parseInputSpec(`stdin${spec.slice(1)}`).base } : parseInputSpec(spec);
-  const bytes = path === STDIN_NAME ? await readStream(io.stdin) : readFile(path);
+  const bytes = path === STDIN_NAME ? await readStream(io.stdin) : readFileBytes(path);
   return { path, bytes, input: readInput(bytes, { name: path, format: args.inputFormat, base }) };
 }
 
@@ -334,14 +331,6 @@ function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined 
   }
 }
 
-function readFile(path: string): Uint8Array {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new IoError(`cannot read it: ${isSystemError(error) ? systemText(error) : String(error)}`);
-  }
-}
-
 /** A first input that does not exist and is named like a command (`inpsect`) is a typo'd command. */
 function checkCommandTypo(spec: string | undefined): void {
   const command = spec === undefined ? undefined : nearest(spec, COMMANDS);
@@ -355,7 +344,7 @@ async function systemErrorsNamed<T>(step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error) {
-    if (isSystemError(error)) throw new IoError(`cannot write ${error.path ?? 'the output'}: ${systemText(error)}`);
+    if (isSystemError(error)) throw new IoError(`cannot write it: ${systemText(error)}`, { file: error.path });
     throw error;
   }
 }
@@ -378,36 +367,6 @@ export function splitPath(target: string, windowName: string): string {
 
 function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {
   return text === undefined ? undefined : parse(text);
-}
-
-function reportError(error: unknown, input: string | undefined, verbose: boolean, io: CliIo): number {
-  if (error instanceof FlashcutError) {
-    // An error in a linker script or config file names that file itself.
-    const ownFile = error instanceof FormatError && error.file !== undefined;
-    const line = error instanceof FormatError && error.line !== undefined ? `:${error.line}` : '';
-    const where = error.code === 'usage' || input === undefined || ownFile ? '' : `${input}${line}: `;
-    io.stderr.write(`flashcut: error: ${where}${error.message}\n`);
-    return error.code === 'usage' ? EXIT.usage : EXIT.failed;
-  }
-  const message = isSystemError(error) ? systemMessage(error) : `internal error: ${String(error)} (please report it)`;
-  io.stderr.write(`flashcut: error: ${message}\n`);
-  if (verbose && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
-  return EXIT.failed;
-}
-
-function isSystemError(error: unknown): error is NodeJS.ErrnoException {
-  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && 'syscall' in error;
-}
-
-/** `ENOENT: no such file or directory, open 'x'` becomes `no such file or directory (x)`. */
-function systemMessage(error: unknown): string {
-  if (!isSystemError(error)) return String(error);
-  return error.path ? `${error.path}: ${systemText(error)}` : systemText(error);
-}
-
-/** The system's words without the code and the path: `no such file or directory`. */
-function systemText(error: NodeJS.ErrnoException): string {
-  return error.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
 }
 
 function packageVersion(): string {

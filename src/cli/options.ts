@@ -99,7 +99,7 @@ function parser(version: () => string, width: number): Argv {
       examplesText() +
         '\n\nKeeps the bytes of an ELF32, Intel HEX, S-record or BIN (FILE@ADDRESS) that lie in your flash windows ' +
         'and writes them as Intel HEX, S-record, BIN, DfuSe or UF2. Numbers are hex (0x...) or decimal, sizes may end in K or M.\n\n' +
-        'Exit codes: 0 done, 1 bad input or layout, 2 bad command line, 3 --strict found a problem (nothing written).',
+        'Exit codes: 0 done, 1 bad input or layout, 2 bad command line, 3 --strict found a problem (nothing written), 4 a file cannot be read or written, 5 an output over a limit.',
     )
     .version(version())
     .help()

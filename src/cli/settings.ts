@@ -1,5 +1,5 @@
 import { basename, dirname, extname, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { FormatError, UsageError } from '../errors.js';
 import { parseRegion, type FlashWindow } from '../windows/window.js';
 import { CONFIG_OPTIONS, type ProjectConfig } from '../config/project-config.js';
 import { camelCase, OPTIONS, type OptionValues } from '../config/option-table.js';
@@ -121,8 +121,8 @@ function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromC
 
   fromConfig.push(configSource);
   const where = `${found.label} ${configSource}`;
-  if (configSource === 'windows') return { windows: (config.windows ?? []).map((text) => parseRegion(text, where)), dfuse: undefined, notes: [] };
-  if (configSource === 'dfuseLayout') return dfuse(config.dfuseLayout ?? '', where);
+  if (configSource === 'windows') return inConfig(found, () => ({ windows: (config.windows ?? []).map((text) => parseRegion(text, where)), dfuse: undefined, notes: [] }));
+  if (configSource === 'dfuseLayout') return inConfig(found, () => dfuse(config.dfuseLayout ?? '', where));
   const script = configPath(found, config.ld ?? '');
   const searchPaths = args.ldPath.length > 0 ? args.ldPath : (config.ldPath ?? []).map((p) => configPath(found, p));
   return ldWindows(script, `ld ${script} (${found.label})`, searchPaths, ldRegions, read);
@@ -136,6 +136,19 @@ function ldWindows(path: string, label: string, searchPaths: readonly string[], 
 function dfuse(text: string, label: string): ChosenWindowSource {
   const layout = parseDfuseLayout(text, label);
   return { windows: dfuseWindows(layout, label), dfuse: layout, notes: [] };
+}
+
+/**
+ * Runs `read` on values of the configuration: a bad value there is bad content of that file
+ * (kind input, with the file), not a bad command line, so its UsageError becomes a FormatError.
+ */
+function inConfig<T>(found: FoundConfig, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof UsageError) throw new FormatError(error.message, undefined, { file: found.file });
+    throw error;
+  }
 }
 
 /** A path from the configuration, relative to its folder, as the summary shows it. */

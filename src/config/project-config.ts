@@ -39,7 +39,7 @@ const MEANING: Partial<Record<ConfigKey, (value: string) => string | undefined>>
 export function validateConfig(value: unknown, file: string, prefix = ''): ProjectConfig {
   const bad = (key: string, expected: string, found: unknown): never => {
     const path = `${prefix}${key}`.replace(/\.$/, '') || '(top level)';
-    throw new FormatError(`${file}: "${path}": expected ${expected}, found ${JSON.stringify(found) ?? String(found)}`, undefined, { file });
+    throw new FormatError(`"${path}": expected ${expected}, found ${JSON.stringify(found) ?? String(found)}`, undefined, { file });
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('', 'an object', value);
   const source = value as Record<string, unknown>;

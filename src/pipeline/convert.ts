@@ -66,7 +66,7 @@ export function windowsForInput(input: FirmwareInput, windows: readonly FlashWin
   if (machine === EM_ARM) return [CORTEX_M_CODE_REGION];
   throw new UsageError(
     `no flash windows given, and there is no default for ${machineName(machine)} (${input.name}): ` +
-      'name them with --region NAME=ORIGIN:LENGTH (e.g. --region FLASH=0x08000000:512K)',
+      'name them in options.windows (e.g. FLASH=0x08000000:512K)',
   );
 }
 
@@ -139,5 +139,5 @@ function checksumRequest(spec: ChecksumSpec, inputs: readonly FirmwareInput[]): 
     const symbol = input.format === 'elf' ? findSymbol(input.elf, spec.where) : undefined;
     if (symbol) return { ...spec, address: symbol.lma };
   }
-  throw new UsageError(`--crc ${spec.algorithm.name}@${spec.where}: no ELF input defines the symbol ${spec.where}`);
+  throw new UsageError(`options.checksums ${spec.algorithm.name}@${spec.where}: no ELF input defines the symbol ${spec.where}`);
 }

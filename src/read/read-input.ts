@@ -1,5 +1,5 @@
 import { parseElf } from './elf/parse.js';
-import { FormatError, UsageError } from '../errors.js';
+import { FormatError, inFile, UsageError } from '../errors.js';
 import { ADDRESS_SPACE_END, count, hex32, parseAddress, refuseLeadingZero } from '../numbers.js';
 import { readIntelHex } from './hex.js';
 import type { FirmwareInput, InputFormatName } from './input.js';
@@ -30,12 +30,15 @@ export function detectInputFormat(bytes: Uint8Array): InputFormatName | undefine
 /**
  * Reads one input file in memory. Throws FormatError for bad content (with the line for
  * HEX and S-record), UsageError for a BIN without a base address or a base that does not
- * fit, and the ELF reader's errors.
+ * fit, and the ELF reader's errors; every error carries `options.name` as its file.
  */
 export function readInput(bytes: Uint8Array, options: ReadInputOptions = {}): FirmwareInput {
-  const name = options.name ?? 'input';
+  return inFile(options.name, () => readAnyFormat(bytes, options.name ?? 'input', options));
+}
+
+function readAnyFormat(bytes: Uint8Array, name: string, options: ReadInputOptions): FirmwareInput {
   if (options.base !== undefined && options.format !== undefined && options.format !== 'bin') {
-    throw new UsageError(`${name}: a load address (@${hex32(options.base)}) is only for raw binary input, not ${options.format}`);
+    throw new UsageError(`a load address (@${hex32(options.base)}) is only for raw binary input, not ${options.format}`);
   }
   const text = withoutBom(bytes);
   const format = options.format ?? (options.base !== undefined ? 'bin' : detectInputFormat(text));
@@ -61,9 +64,9 @@ export function readInput(bytes: Uint8Array, options: ReadInputOptions = {}): Fi
 }
 
 function readBinary(bytes: Uint8Array, name: string, base: number | undefined): FirmwareInput {
-  if (base === undefined) throw new UsageError(`${name}: a raw binary input needs its load address: ${name}@0x08000000`);
+  if (base === undefined) throw new UsageError(`a raw binary input needs its load address: ${name}@0x08000000`);
   if (base + bytes.length > ADDRESS_SPACE_END) {
-    throw new UsageError(`${name}: ${count(bytes.length)} bytes from ${hex32(base)} run past the 32-bit address space`);
+    throw new UsageError(`${count(bytes.length)} bytes from ${hex32(base)} run past the 32-bit address space`);
   }
   return { format: 'bin', name, pieces: bytes.length > 0 ? [{ address: base, bytes, origin: name }] : [], startAddress: undefined };
 }

@@ -39,7 +39,7 @@ export function decodeHexPairs(bytes: Uint8Array, line: RecordLine, from: number
   const digits = line.end - from;
   for (let at = from; at < line.end; at++) {
     if (DIGIT_VALUE[bytes[at] as number] === NOT_A_DIGIT) {
-      throw new FormatError(`${what}: ${describeCharacter(bytes[at] as number)} in column ${at - line.start + 1} is not a hex digit`, at, { line: line.number });
+      throw new FormatError(`${what}: ${describeCharacter(bytes[at] as number)} in column ${at - line.start + 1} is not a hex digit`, at, { line: line.number, column: at - line.start + 1 });
     }
   }
   if (digits % 2 !== 0) throw recordError(line, `${what}: odd number of hex digits (${digits}): the record is cut short or has a stray digit`);

@@ -29,7 +29,7 @@ export function coverWithFill(image: MemoryImage, spans: readonly Span[], fill: 
  */
 export function alignToWriteUnit(image: MemoryImage, alignment: number, fill: number, within?: readonly Span[]): Filled {
   if (!Number.isInteger(alignment) || alignment < 1 || alignment > 0x1000_0000 || (alignment & (alignment - 1)) !== 0) {
-    throw new UsageError(`--align ${alignment}: the write unit must be a power of two`);
+    throw new UsageError(`options.align ${alignment}: the write unit must be a power of two`);
   }
   const spans = image.ranges().map((r) => ({
     start: Math.floor(r.start / alignment) * alignment,

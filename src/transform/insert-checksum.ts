@@ -48,7 +48,7 @@ export function insertChecksum(
     const size = holes.reduce((sum, h) => sum + h.end - h.start, 0);
     throw new LayoutError(
       `the ${request.algorithm.name} range ${rangeText(range.start, range.end)} has ${count(size)} unfilled bytes, the first at ${hex32(firstHole.start)}: ` +
-        'fill them with --fill-gaps or --pad-window',
+        'fill them with options.fillGaps or options.padWindows',
     );
   }
   const parts = checked.map((s) => image.read(s.start, s.end));

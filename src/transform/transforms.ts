@@ -61,7 +61,7 @@ function windowsNamed(windows: readonly FlashWindow[], names: readonly string[])
   if (names.includes('all')) return [...windows];
   return names.map((name) => {
     const window = windows.find((w) => w.name === name);
-    if (!window) throw new UsageError(`--pad-window ${name}: no such window (there are ${windows.map((w) => w.name).join(', ')}, or all)`);
+    if (!window) throw new UsageError(`options.padWindows ${name}: no such window (there are ${windows.map((w) => w.name).join(', ')}, or all)`);
     return window;
   });
 }

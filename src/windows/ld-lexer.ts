@@ -70,9 +70,9 @@ export class LdLexer {
     throw this.error(token, `expected '${text}' ${context}, found ${describeToken(token)}`);
   }
 
-  /** A FormatError located at `token`: `file:line:column: message`. */
+  /** A FormatError located at `token` (file, line, column and byte offset). */
   error(token: Pick<Token, 'line' | 'column' | 'offset'>, message: string): FormatError {
-    return new FormatError(`${this.file}:${token.line}:${token.column}: ${message}`, token.offset, { file: this.file });
+    return new FormatError(message, token.offset, { file: this.file, line: token.line, column: token.column });
   }
 
   /**

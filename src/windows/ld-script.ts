@@ -255,7 +255,9 @@ class ScriptParser {
       included = this.include(name.text, lex.file);
     } catch (error) {
       if (!(error instanceof FlashcutError)) throw error;
-      throw lex.error(name, `INCLUDE ${name.text}: ${error.message}`);
+      // The cause keeps its kind (a file that cannot be read stays io); the place is the INCLUDE.
+      const { offset, line, column } = name;
+      throw new FlashcutError(error.code, `INCLUDE ${name.text}: ${error.message}`, { file: lex.file, line, column, offset });
     }
     body(new LdLexer(included.text, included.file), depth + 1);
   }

@@ -26,7 +26,7 @@ export const rawBinary: OutputFormat = {
       if (gap.end - gap.start > maxGap) {
         throw new OutputLimitError(
           `a BIN would need ${count(gap.end - gap.start)} bytes of fill between ${gap.before} and ${gap.after}, ` +
-            `more than --max-gap ${count(maxGap)}: write Intel HEX, or one BIN per window with --split`,
+            `more than options.maxGap ${count(maxGap)}: write Intel HEX, or one BIN per window with options.split`,
         );
       }
     }
@@ -48,16 +48,16 @@ function planBinary(image: MemoryImage, base: number | undefined, padTo: number 
   if (!first || !last) throw new LayoutError('nothing to write: no bytes were kept');
   const start = base ?? first.start;
   if (start > first.start) {
-    throw new LayoutError(`--base ${hex32(start)} is above the lowest kept byte at ${hex32(first.start)}`);
+    throw new LayoutError(`options.base ${hex32(start)} is above the lowest kept byte at ${hex32(first.start)}`);
   }
   const end = Math.max(last.end, padTo ?? 0);
   const gaps: Gap[] = [];
-  if (start < first.start) gaps.push({ start, end: first.start, before: `--base ${hex32(start)}`, after: rangeText(first.start, first.end) });
+  if (start < first.start) gaps.push({ start, end: first.start, before: `options.base ${hex32(start)}`, after: rangeText(first.start, first.end) });
   ranges.forEach((range, i) => {
     const next = ranges[i + 1];
     if (next) gaps.push({ start: range.end, end: next.start, before: rangeText(range.start, range.end), after: rangeText(next.start, next.end) });
   });
-  if (end > last.end) gaps.push({ start: last.end, end, before: rangeText(last.start, last.end), after: `--pad-to ${hex32(end)}` });
+  if (end > last.end) gaps.push({ start: last.end, end, before: rangeText(last.start, last.end), after: `options.padTo ${hex32(end)}` });
   return { start, end, gaps };
 }
 

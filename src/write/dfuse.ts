@@ -67,9 +67,9 @@ function dfuseHeader(image: MemoryImage, options: WriteOptions): Uint8Array {
 /** The suffix's first 12 bytes (all but dwCRC), its 16-bit fields checked. */
 function suffixFields(options: WriteOptions): Uint8Array {
   const fields: [string, number][] = [
-    ['bcdDevice (--dfu-device)', options.dfuDevice ?? 0xffff],
-    ['idProduct (--dfu-pid)', options.dfuProduct ?? 0xdf11],
-    ['idVendor (--dfu-vid)', options.dfuVendor ?? 0x0483],
+    ['bcdDevice (options.dfuDevice)', options.dfuDevice ?? 0xffff],
+    ['idProduct (options.dfuProduct)', options.dfuProduct ?? 0xdf11],
+    ['idVendor (options.dfuVendor)', options.dfuVendor ?? 0x0483],
   ];
   const suffix = new Uint8Array(SUFFIX_SIZE - 4);
   const view = new DataView(suffix.buffer);

@@ -53,8 +53,8 @@ function srecTypeFor(image: MemoryImage, options: WriteOptions): SrecType {
   if (!(forced in TYPES)) throw new UsageError(`S-record type ${String(forced)} is not one of 19, 28, 37`);
   if (!fits(forced)) {
     throw new UsageError(
-      `--srec-type ${forced} holds ${8 * TYPES[forced].addressBytes}-bit addresses, but the output needs ${hex32(highest)}: ` +
-        `use --srec-type ${fits(28) ? 28 : 37} or leave it out`,
+      `options.srecType ${forced} holds ${8 * TYPES[forced].addressBytes}-bit addresses, but the output needs ${hex32(highest)}: ` +
+        `use options.srecType ${fits(28) ? 28 : 37} or leave it out`,
     );
   }
   return forced;

@@ -4,7 +4,7 @@
  * PATH; the Windows one is a PE (as GNU objdump reads it) whose resources carry the SEA blob, and
  * runs under Wine where Wine is installed.
  */
-import { existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
 import { cloneOutputs, convertSample, describeInstall, ROOT, run, scratch } from '../helpers/packaging.js';
@@ -60,6 +60,7 @@ describeInstall('standalone executables (npm run build:exe)', () => {
       expect(readFileSync(join(folder, 'stdout'), 'utf8').trim()).toMatch(/^\d+\.\d+\.\d+$/);
       // Wine maps / to drive Z:, so the Unix paths of the sample reach Node as Z:\... paths.
       expect(convertSample(wine!, [windows], folder, { env, stdio: [...stdio] })).toEqual(await cloneOutputs());
+      rmSync(prefix, { recursive: true, force: true });
     });
   });
 });

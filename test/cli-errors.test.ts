@@ -1,0 +1,107 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './helpers/run-cli.js';
+
+// The README's error table, row by row: every error names its kind (and the exit code follows
+// it), its file and its place, on standard error in GCC's shape and in the --json error object,
+// the same with one input as with a good input before it.
+
+const SEED = 'samples/stm32-seed';
+const SANE = `${SEED}/sane.elf`;
+const REGIONS = ['-r', 'FLASH=0x08000000:0xFF00', '-r', 'IDFLASH=0x0800FF00:256'];
+const dir = mkdtempSync(join(tmpdir(), 'flashcut-errors-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string | Uint8Array): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+interface Row {
+  readonly kind: 'usage' | 'input' | 'io' | 'limit';
+  readonly exitCode: number;
+  /** The inputs, then the other arguments (an output is added when none is given). */
+  readonly inputs: readonly string[];
+  readonly args: readonly string[];
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly offset?: number;
+  readonly message: RegExp;
+}
+
+const badHex = file('bad.hex', ':020000040800F2\n:0400000001020304F1\n:00000001FF\n');
+const badChar = file('char.hex', ':020000040800F2\n:04000000010203G4F1\n');
+const badSrec = file('bad.srec', 'S00600004844521B\nS1070000010203FF\n');
+const truncated = file('truncated.elf', readFileSync(SANE).subarray(0, 100));
+const badScript = file('bad.ld', 'MEMORY\n{\n  FLASH (rx) ORIGIN = 0x08000000, LENGTH = 64K\n}\n');
+const including = file('including.ld', 'MEMORY\n{\n  INCLUDE gone.ld\n}\n');
+const badConfig = file('bad-key.json', JSON.stringify({ fil: 1 }));
+const badLayout = file('bad-layout.json', JSON.stringify({ dfuseLayout: '@Flash /0x08000000/04*016Kx' }));
+const missing = join(dir, 'missing.elf');
+const out = join(dir, 'out.hex');
+
+const ROWS: readonly [string, Row][] = [
+  ['an unknown option', { kind: 'usage', exitCode: 2, inputs: [SANE], args: ['--frobnicate', ...REGIONS], message: /unknown option --frobnicate/ }],
+  ['a bad option value', { kind: 'usage', exitCode: 2, inputs: [SANE], args: ['-r', 'FLASH=0x08000000:0'], message: /--region 'FLASH=0x08000000:0': the length is zero/ }],
+  [
+    'a malformed ELF',
+    { kind: 'input', exitCode: 1, inputs: [truncated], args: REGIONS, file: truncated, offset: 0x34, message: /program header table .* runs past the end of the 100-byte file/ },
+  ],
+  ['a bad HEX checksum', { kind: 'input', exitCode: 1, inputs: [badHex], args: [], file: badHex, line: 2, message: /checksum 0xF1 is wrong/ }],
+  ['a bad HEX character', { kind: 'input', exitCode: 1, inputs: [badChar], args: [], file: badChar, line: 2, column: 16, message: /'G' in column 16 is not a hex digit/ }],
+  ['a bad S-record checksum', { kind: 'input', exitCode: 1, inputs: [badSrec], args: [], file: badSrec, line: 2, message: /the count byte says 7 bytes follow, but 6 do/ }],
+  [
+    'a malformed linker script',
+    { kind: 'input', exitCode: 1, inputs: [SANE], args: ['--ld', badScript], file: badScript, line: 3, column: 14, message: /expected ':' after the region name FLASH \(rx\)/ },
+  ],
+  ['a bad configuration key', { kind: 'input', exitCode: 1, inputs: [SANE], args: ['--config', badConfig, ...REGIONS], file: badConfig, message: /"fil": expected no such setting/ }],
+  ['a bad DfuSe layout in the configuration', { kind: 'input', exitCode: 1, inputs: [SANE], args: ['--config', badLayout], file: badLayout, message: /expected/ }],
+  ['nothing inside the windows', { kind: 'input', exitCode: 1, inputs: [SANE], args: ['-r', 'OTP=0x1FFF7800:528'], message: /nothing to write/ }],
+  ['a missing input', { kind: 'io', exitCode: 4, inputs: [missing], args: REGIONS, file: missing, message: /^cannot read it: no such file or directory$/ }],
+  ['a missing linker script', { kind: 'io', exitCode: 4, inputs: [SANE], args: ['--ld', join(dir, 'gone.ld')], file: join(dir, 'gone.ld'), message: /^cannot read it: no such file or directory$/ }],
+  ['a missing configuration', { kind: 'io', exitCode: 4, inputs: [SANE], args: ['--config', join(dir, 'gone.json')], file: join(dir, 'gone.json'), message: /^cannot read it: no such file or directory$/ }],
+  ['a missing INCLUDE', { kind: 'io', exitCode: 4, inputs: [SANE], args: ['--ld', including], file: including, line: 3, column: 11, message: /^INCLUDE gone\.ld: not found in / }],
+  [
+    'an output that cannot be written',
+    { kind: 'io', exitCode: 4, inputs: [SANE], args: [...REGIONS, '-o', join(dir, 'no folder', 'x.hex')], file: join(dir, 'no folder', 'x.hex'), message: /^cannot write it: no such file or directory$/ },
+  ],
+  [
+    'a BIN over the gap limit',
+    { kind: 'limit', exitCode: 5, inputs: [SANE], args: ['-r', 'A=0x08000000:0x10', '-r', 'B=0x0800FF00:0x100', '--max-gap', '16', '-o', join(dir, 'x.bin')], file: join(dir, 'x.bin'), message: /more than --max-gap 16: write Intel HEX, or one BIN per window with --split$/ },
+  ],
+];
+
+/** `FILE:LINE:COL: ` as GCC prints it, or nothing without a file. */
+function place(row: Row): string {
+  if (row.file === undefined) return '';
+  return [row.file, row.line, row.line === undefined ? undefined : row.column].filter((p) => p !== undefined).join(':') + ': ';
+}
+
+describe.each([
+  ['one input', (row: Row) => row.inputs],
+  // A good input first: the error must still name its own file, never depend on how many inputs there are.
+  ['a good input before it', (row: Row) => (row.inputs[0] === SANE ? row.inputs : [SANE, ...row.inputs])],
+])('errors with %s', (_, inputsOf) => {
+  it.each(ROWS)('%s', async (_, row) => {
+    const args = [...inputsOf(row), ...row.args, ...(row.args.includes('-o') ? [] : ['-o', out])];
+    const text = await runCli(args);
+    expect(text.code).toBe(row.exitCode);
+    const line = text.stderr.trimEnd();
+    expect(line.split('\n')).toHaveLength(1);
+    expect(line.startsWith(`flashcut: ${place(row)}error: `), line).toBe(true);
+    expect(line.slice(`flashcut: ${place(row)}error: `.length)).toMatch(row.message);
+
+    const json = await runCli([...args, '--json']);
+    expect(json.code).toBe(row.exitCode);
+    const { exitCode, status, error } = JSON.parse(json.stdout) as { exitCode: number; status: string; error: Record<string, unknown> };
+    expect({ exitCode, status }).toEqual({ exitCode: row.exitCode, status: 'error' });
+    const { kind, file: inFile, line: onLine, column } = error;
+    expect({ kind, file: inFile, line: onLine, column }).toEqual({ kind: row.kind, file: row.file, line: row.line, column: row.column });
+    if (row.offset !== undefined) expect(error.offset).toBe(row.offset);
+    expect(error.message).toMatch(row.message);
+  });
+});

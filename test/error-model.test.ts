@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { thrown } from './helpers/thrown.js';
+import { FormatError, IoError, LayoutError, OutputLimitError, UnsupportedError, UsageError } from '../src/errors.js';
+import { describeError, errorLine } from '../src/cli/error-report.js';
+import { readInput } from '../src/read/read-input.js';
+import { rawBinary } from '../src/write/bin.js';
+import { MemoryImage } from '../src/image/memory-image.js';
+
+describe('the error model', () => {
+  it.each([
+    [new FormatError('x'), 'input', 1],
+    [new UnsupportedError('x'), 'input', 1],
+    [new LayoutError('x'), 'input', 1],
+    [new UsageError('x'), 'usage', 2],
+    [new IoError('x'), 'io', 4],
+    [new OutputLimitError('x'), 'limit', 5],
+  ])('%s is kind %s, exit %i', (error, kind, exitCode) => {
+    expect(error.kind).toBe(kind);
+    expect(describeError(error).exitCode).toBe(exitCode);
+  });
+
+  it('an error nobody classified is internal, not a user error', () => {
+    expect(describeError(new TypeError('x is undefined'))).toMatchObject({ kind: 'internal', exitCode: 70 });
+  });
+
+  it('the reader of a file attaches it to every error, keeping the line it knows', () => {
+    const error = thrown(() => readInput(new TextEncoder().encode(':00000001FE\n'), { name: 'app.hex' }));
+    expect(error).toMatchObject({ file: 'app.hex', line: 1, kind: 'input' });
+    expect(thrown(() => readInput(new Uint8Array(3), { name: 'x.bin', format: 'bin' }))).toMatchObject({ file: 'x.bin', kind: 'usage' });
+  });
+
+  it('at() fills in only what is still unknown', () => {
+    const error = new FormatError('bad', 4, { file: 'inner.ld', line: 2 }).at({ file: 'outer.ld', line: 9, column: 3 });
+    expect({ file: error.file, line: error.line, column: error.column, offset: error.offset }).toEqual({ file: 'inner.ld', line: 2, column: 3, offset: 4 });
+  });
+
+  it('core messages name the API option, the command line its flag', () => {
+    const image = MemoryImage.from([
+      { address: 0, bytes: new Uint8Array(1), origin: 'a' },
+      { address: 0x1000, bytes: new Uint8Array(1), origin: 'b' },
+    ]);
+    const error = thrown(() => rawBinary.write(image, { maxGap: 16 }));
+    expect(error.message).toMatch(/more than options\.maxGap 16: write Intel HEX, or one BIN per window with options\.split$/);
+    expect(describeError(error).message).toMatch(/more than --max-gap 16: write Intel HEX, or one BIN per window with --split$/);
+  });
+
+  it("prints GCC's shape: FILE:LINE:COL: error: MESSAGE", () => {
+    const line = (place: object) => errorLine(describeError(Object.assign(new FormatError('m'), place)));
+    expect(line({ file: 'a.ld', line: 3, column: 7 })).toBe('flashcut: a.ld:3:7: error: m');
+    expect(line({ file: 'a.hex', line: 3 })).toBe('flashcut: a.hex:3: error: m');
+    expect(line({ file: 'a.elf', offset: 52 })).toBe('flashcut: a.elf: error: m');
+    expect(line({})).toBe('flashcut: error: m');
+  });
+});
