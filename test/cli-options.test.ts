@@ -143,6 +143,35 @@ describe('every option', () => {
   });
 });
 
+describe('every option of inspect', () => {
+  const elf = join(root, 'samples/stm32-seed/sane.elf');
+  const INSPECT_CASES: Record<string, Case> = {
+    ...CASES,
+    'input-format': { value: 'elf' },
+    'dfuse-layout': { value: '@Internal Flash /0x08000000/04*016Kg', with: [] },
+    html: { value: 'OUT/map.html' },
+    svg: { value: 'OUT/map.svg' },
+  };
+  const inspectOptions = OPTIONS.filter((o) => (o.commands as readonly string[]).includes('inspect'));
+
+  it.each(inspectOptions.map((o) => [o.name, o] as const))('inspect --%s takes exactly its own value before and after the input', async (name, option) => {
+    const c = INSPECT_CASES[name] ?? {};
+    const rest = [...(c.with ?? FLASH)];
+    const value = c.value === undefined ? [] : [c.value];
+    const reference = await outcome(['inspect', elf, ...rest, `--${name}`, ...value]);
+    expect(reference.code, reference.stderr).not.toBe(2);
+    for (const spelled of spellings(option, c.value)) {
+      for (const argv of [
+        ['inspect', ...spelled, elf, ...rest],
+        [...spelled, 'inspect', elf, ...rest],
+        ['inspect', elf, ...rest, ...spelled],
+      ]) {
+        expect(await outcome(argv), argv.join(' ')).toEqual(reference);
+      }
+    }
+  });
+});
+
 describe('usage messages: one line on stderr and the exit code', () => {
   const elf = join(root, 'samples/stm32-seed/sane.elf');
   const missing = join(dir, 'missing');

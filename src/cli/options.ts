@@ -218,10 +218,6 @@ function scan(argv: readonly string[]): Scanned {
     const option = long ? longOption(flag) : shortOption(flag);
     if (option === 'builtin') continue;
     if (option === undefined) throw new UsageError(unknownMessage(long ? `--${flag}` : `-${flag}`));
-    if (command !== 'completion' && !(option.row.commands as readonly string[]).includes(command)) {
-      const usage = `--${option.row.name}${'value' in option.row ? ` ${option.row.value}` : ''}`;
-      throw new UsageError(command === 'inspect' ? `inspect takes no --${option.row.name}: it is an option of a conversion` : `--${option.row.name} is an option of inspect: flashcut inspect INPUT ${usage}`);
-    }
     counts.set(option.row, (counts.get(option.row) ?? 0) + 1);
     if (option.negated || option.row.type === 'boolean' || inlineValue !== undefined) continue;
     const value = argv[i + 1];
@@ -230,6 +226,12 @@ function scan(argv: readonly string[]): Scanned {
     }
     out.push(value);
     i++;
+  }
+  // The command may come after options, so each option is checked against it at the end.
+  for (const row of counts.keys()) {
+    if (command === 'completion' || (row.commands as readonly string[]).includes(command)) continue;
+    const usage = `--${row.name}${'value' in row ? ` ${row.value}` : ''}`;
+    throw new UsageError(command === 'inspect' ? `inspect takes no --${row.name}: it is an option of a conversion` : `--${row.name} is an option of inspect: flashcut inspect INPUT ${usage}`);
   }
   const repeated = [...counts].filter(([row, n]) => n > 1 && row.type !== 'list' && row.type !== 'boolean').map(([row]) => `--${row.name}`);
   return { command, positionals: command === 'completion' ? [] : positionals, argv: out, repeated };

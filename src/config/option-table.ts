@@ -253,16 +253,6 @@ export function camelCase(name: string): string {
   return name.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
-/** The row of a long flag name (without dashes), or undefined. */
-export function optionNamed(name: string): OptionRow | undefined {
-  return OPTIONS.find((o) => o.name === name);
-}
-
-/** The command-line flag of each library option (`maxGap` -> `--max-gap`), for the core's messages. */
-export const FLAG_OF_API_FIELD: Readonly<Record<string, string>> = Object.fromEntries(
-  OPTIONS.flatMap((o) => ('apiField' in o ? [[o.apiField, `--${o.name}`]] : [])),
-);
-
 /** The candidate closest to `word` (a typo's likely meaning: a third of its letters wrong at most), or undefined. */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
   return candidates
