@@ -1,6 +1,5 @@
 import type { Hash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
 import { inFile, IoError, UsageError } from '../errors.js';
 import type { OutputFormat, SrecType } from '../write/format.js';
@@ -26,6 +25,7 @@ import { COMMANDS, isStdinInput, parseCommandLine, type CommandLine } from './op
 import { erasedSectorsNote, summaryLines, type WrittenOutput } from './report.js';
 import { resolveSettings, type CliArgs } from './settings.js';
 import { nearest } from '../config/option-table.js';
+import { splitPath } from './split-path.js';
 import { painter } from './text.js';
 import { assertWritable } from '../windows/dfuse-layout.js';
 // Imported, not read at run time: the bundle must run with no package.json beside it.
@@ -356,13 +356,6 @@ function checkSplitWindows(windows: readonly FlashWindow[]): void {
     const next = sorted[i + 1];
     if (next && next.start < w.end) throw new UsageError(`--split: windows ${w.name} and ${next.name} overlap, so their files would share bytes`);
   });
-}
-
-/** `out/app.bin` with window FLASH becomes `out/app.FLASH.bin`. */
-export function splitPath(target: string, windowName: string): string {
-  // Only a format's own extension is kept last: `out v1.2` becomes `out v1.2.FLASH`.
-  const ext = formatForPath(target) ? extname(target) : '';
-  return `${target.slice(0, target.length - ext.length)}.${windowName}${ext}`;
 }
 
 function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {

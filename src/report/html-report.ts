@@ -11,7 +11,7 @@ export const REPORT_CSS = `
 .report { font: 15px/1.45 system-ui, 'DejaVu Sans', Arial, sans-serif; color: #1b2631; }
 .report h2 { font-size: 1.15rem; margin: 1.4rem 0 0.5rem; }
 .report .map { margin: 0.5rem 0; overflow-x: auto; }
-.report .map svg { width: 100%; height: auto; min-width: 640px; display: block; }
+.report .map svg { width: 100%; height: auto; min-width: 860px; display: block; }
 .report table { border-collapse: collapse; width: 100%; margin: 0.3rem 0; font-size: 0.9rem; }
 .report th, .report td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid #d5dbdb; vertical-align: top; }
 .report td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -51,7 +51,7 @@ export function reportFragment(run: MapRun): string {
     }),
     '</tbody></table></div>',
   );
-  parts.push('<h2>Memory map</h2>', `<figure class="map">${memoryMapSvg(map)}</figure>`);
+  parts.push('<h2>Memory map</h2>', `<figure class="map">${memoryMapSvg(map, { heading: false, findings: false })}</figure>`);
   const dropped = run.inputs.flatMap((i) => i.analysis.selection.dropped.map((d) => ({ ...d, origin: run.inputs.length > 1 ? `${i.path} ${d.origin}` : d.origin })));
   if (dropped.length > 0) {
     parts.push(

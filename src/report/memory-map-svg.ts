@@ -14,6 +14,12 @@ const BAR_HEIGHT = 30;
 const CHAR = 6.7;
 const FONT = "ui-monospace, 'DejaVu Sans Mono', Menlo, Consolas, monospace";
 
+/** What the picture holds besides the bands and the legend: the standalone file has both, a report page lists the findings itself. */
+export interface MapParts {
+  readonly heading: boolean;
+  readonly findings: boolean;
+}
+
 /** Section colours, by key; red is kept for what is dropped. */
 export const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#b07aa1', '#76b7b2', '#edc948', '#9c755f', '#ff9da7', '#8cd17d', '#bab0ac'] as const;
 const DROP_STRIPE = '#c0392b';
@@ -29,11 +35,13 @@ const DROP_WHY = { 'outside-windows': 'outside every window', 'elf-headers': 'EL
  * shape, and a legend. Every range is one `<rect class="range KIND">` carrying `data-start` and
  * `data-end` (hex), so that tests can check positions without a browser.
  */
-export function memoryMapSvg(map: MemoryMap): string {
+export function memoryMapSvg(map: MemoryMap, parts: MapParts = { heading: true, findings: true }): string {
   const body: string[] = [];
   let y = 12;
-  body.push(text(MARGIN, y + 12, `Memory map: ${map.title}`, { size: 15, weight: 'bold', family: 'sans' }));
-  y += 30;
+  if (parts.heading) {
+    body.push(text(MARGIN, y + 12, `Memory map: ${map.title}`, { size: 15, weight: 'bold', family: 'sans' }));
+    y += 30;
+  }
   map.bands.forEach((band, i) => {
     const previous = map.bands[i - 1];
     if (previous) {
@@ -44,7 +52,7 @@ export function memoryMapSvg(map: MemoryMap): string {
     body.push(...drawn.parts);
     y = drawn.bottom;
   });
-  const legend = legendSvg(map, y + 16);
+  const legend = legendSvg(map, y + 16, parts.findings);
   body.push(...legend.parts);
   const height = Math.ceil(legend.bottom + 12);
   return [
@@ -200,7 +208,7 @@ function axisBreak(previous: MapBand, next: MapBand, top: number): string[] {
   return parts;
 }
 
-function legendSvg(map: MemoryMap, top: number): { parts: string[]; bottom: number } {
+function legendSvg(map: MemoryMap, top: number, withFindings: boolean): { parts: string[]; bottom: number } {
   const parts: string[] = ['<g class="legend">', text(MARGIN, top + 12, 'Legend', { size: 13, weight: 'bold', family: 'sans' })];
   let y = top + 24;
   let x = MARGIN;
@@ -228,22 +236,26 @@ function legendSvg(map: MemoryMap, top: number): { parts: string[]; bottom: numb
     item(`<circle cx="{x}" cy="{y}" r="7" fill="${SEVERITY_COLOURS.error}" transform="translate(9 7)"/>`, 'finding at its address (numbered as in the list below)');
   }
   y += 24;
-  if (map.findings.length > 0) {
-    parts.push(text(MARGIN, y + 12, `Findings (${map.findings.length})`, { size: 13, weight: 'bold', family: 'sans' }));
-    y += 20;
-    map.findings.forEach((f, i) => {
-      const lines = findingText(f, i + 1);
-      lines.forEach((line, j) => {
-        parts.push(text(MARGIN, y + 12, line, { fill: j === 0 ? SEVERITY_COLOURS[f.severity] : '#1b2631', weight: j === 0 ? 'bold' : undefined }));
-        y += 16;
-      });
-      y += 4;
-    });
-  } else {
-    parts.push(text(MARGIN, y + 12, 'Findings: none', { size: 13, weight: 'bold', family: 'sans', fill: '#1e8449' }));
-    y += 20;
-  }
   parts.push('</g>');
+  return withFindings ? findingsSvg(map, parts, y) : { parts, bottom: y };
+}
+
+/** The findings listed under the legend, numbered as their pins. */
+function findingsSvg(map: MemoryMap, parts: string[], top: number): { parts: string[]; bottom: number } {
+  let y = top;
+  if (map.findings.length === 0) {
+    parts.push(text(MARGIN, y + 12, 'Findings: none', { size: 13, weight: 'bold', family: 'sans', fill: '#1e8449' }));
+    return { parts, bottom: y + 20 };
+  }
+  parts.push(text(MARGIN, y + 12, `Findings (${map.findings.length})`, { size: 13, weight: 'bold', family: 'sans' }));
+  y += 20;
+  map.findings.forEach((f, i) => {
+    findingText(f, i + 1).forEach((line, j) => {
+      parts.push(text(MARGIN, y + 12, line, { fill: j === 0 ? SEVERITY_COLOURS[f.severity] : '#1b2631', weight: j === 0 ? 'bold' : undefined }));
+      y += 16;
+    });
+    y += 4;
+  });
   return { parts, bottom: y };
 }
 
