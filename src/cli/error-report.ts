@@ -1,6 +1,7 @@
 import { FlashcutError, type ErrorCode, type ErrorKind } from '../errors.js';
 import { isSystemError, systemText } from './files-read.js';
 import { FLAG_OF_OPTION } from './option-flags.js';
+import { oneLine } from './text.js';
 
 /** Exit codes, as documented in `--help` and the README: one per error kind, and 3 for --strict. */
 export const EXIT = { ok: 0, input: 1, usage: 2, strict: 3, io: 4, limit: 5, internal: 70 } as const;
@@ -34,8 +35,11 @@ export function describeError(error: unknown): ErrorRecord {
   return { kind: 'internal', code: 'internal', exitCode: EXIT.internal, message: `internal error: ${String(error)} (please report it)` };
 }
 
-/** GCC's shape, which IDE consoles turn into a link: `flashcut: FILE:LINE:COL: error: MESSAGE`. */
+/**
+ * GCC's shape, which IDE consoles turn into a link: `flashcut: FILE:LINE:COL: error: MESSAGE`.
+ * Always one line: line breaks in a message become spaces, control characters escapes.
+ */
 export function errorLine(record: ErrorRecord): string {
   const place = record.file === undefined ? '' : [record.file, record.line, record.line === undefined ? undefined : record.column].filter((p) => p !== undefined).join(':') + ': ';
-  return `flashcut: ${place}error: ${record.message}`;
+  return `flashcut: ${oneLine(place)}error: ${oneLine(record.message)}`;
 }

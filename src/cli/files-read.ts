@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import { IoError, OutputLimitError, UsageError } from '../errors.js';
 import { count } from '../numbers.js';
@@ -60,7 +60,8 @@ export function readFileBytes(path: string): Uint8Array {
 export function readRegularText(path: string, maxBytes: number, log: FilesRead, role: ReadRole): string {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // Non-blocking: opening a FIFO to read would otherwise wait for a writer before fstat can refuse it.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     throw cannotRead(path, error);
   }

@@ -7,9 +7,9 @@ import { displayPath } from './paths.js';
 import { parseLinkerScript, type IncludeReader, type LinkerScript } from '../windows/ld-script.js';
 
 /** A linker script or INCLUDEd file larger than this is refused (the largest real ones are a few hundred KB). */
-export const MAX_SCRIPT_BYTES = 4 * 1024 * 1024;
+export const MAX_SCRIPT_BYTES = 16 * 1024 * 1024;
 /** The script and everything it INCLUDEs, together. */
-export const MAX_SCRIPT_TOTAL_BYTES = 16 * 1024 * 1024;
+export const MAX_SCRIPT_TOTAL_BYTES = 32 * 1024 * 1024;
 
 /**
  * Reads the linker script at `path` and the files it INCLUDEs, noting each in `read`. An
@@ -29,6 +29,7 @@ export function readLinkerScript(path: string, searchPaths: readonly string[], r
     return text;
   };
   const include: IncludeReader = (name, fromFile) => {
+    // An absolute name is that file, as in ld.
     const candidates = isAbsolute(name) ? [name] : [join(dirname(fromFile), name), ...searchPaths.map((dir) => join(dir, name))];
     const found = candidates.find((candidate) => existsSync(candidate));
     if (found === undefined) throw new IoError(`not found in ${candidates.map((c) => dirname(c)).join(', ')} (add folders with --ld-path)`);

@@ -26,7 +26,7 @@ import { erasedSectorsNote, summaryLines, type WrittenOutput } from './report.js
 import { resolveSettings, type CliArgs } from './settings.js';
 import { nearest } from '../config/option-table.js';
 import { splitPath } from './split-path.js';
-import { painter } from './text.js';
+import { painter, terminalText } from './text.js';
 import { assertWritable } from '../windows/dfuse-layout.js';
 // Imported, not read at run time: the bundle must run with no package.json beside it.
 import packageJson from '../../package.json' with { type: 'json' };
@@ -87,7 +87,7 @@ async function inspectFile(line: CommandLine, io: CliIo): Promise<number> {
     const run = { inputs: [{ path: inputPath, size: bytes.length, analysis }], image: analysis.selection.image, transforms: [], notes: [] };
     io.stdout.write(toJson(reportDocument(header(args, failed, exitCode), run, [])));
   } else {
-    io.stdout.write(inspectLines(inputPath, analysis, painter(io.colour?.stdout ?? false)).join('\n') + '\n');
+    io.stdout.write(terminalText(inspectLines(inputPath, analysis, painter(io.colour?.stdout ?? false)), io.colour?.stdout ?? false));
   }
   return exitCode;
 }
@@ -198,7 +198,7 @@ async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
       : quietFindings.length > 0
         ? findingLines(quietFindings, painter(io.colour?.stderr ?? false), 'short')
         : undefined;
-    const text = lines === undefined ? '' : lines.join('\n') + '\n';
+    const text = lines === undefined ? '' : terminalText(lines, io.colour?.stderr ?? false);
     return () => io.stderr.write(text);
   };
   // --strict: every error or warning fails the run before a byte is written (dropped padding makes no finding).

@@ -1,5 +1,7 @@
 import { WriteStream } from 'node:tty';
 
+import { escapeControls } from '../printable.js';
+
 /**
  * Plain-text layout for the terminal: aligned tables, word wrapping, usage bars and optional
  * ANSI colour. Pure functions over strings; widths count characters (flashcut prints ASCII only).
@@ -65,6 +67,24 @@ const ANSI: Record<Colour, string> = { red: '31', yellow: '33', green: '32', bol
 
 /** Wraps text in ANSI colour codes, or returns it unchanged. */
 export type Paint = (colour: Colour, text: string) => string;
+
+/** The codes a painter writes (and so the only escape sequences terminalText lets through). */
+const OUR_CODES = new RegExp(`(\u001b\\[(?:${[...Object.values(ANSI), '0'].join('|')})m)`);
+
+/**
+ * Lines for the terminal as one text: in each line every control character escaped (a name
+ * read from a file cannot start a line, move the cursor or retitle the terminal), except the
+ * painter's own colour codes when `colour` is on.
+ */
+export function terminalText(lines: readonly string[], colour: boolean): string {
+  const safe = (line: string) => (colour ? line.split(OUR_CODES).map((part, i) => (i % 2 === 1 ? part : escapeControls(part))).join('') : escapeControls(line));
+  return lines.map(safe).join('\n') + '\n';
+}
+
+/** A message as one line: its line breaks (and the indent after them) become one space, other controls escapes. */
+export function oneLine(message: string): string {
+  return escapeControls(message.replace(/[ \t]*\r?\n\s*/g, ' '));
+}
 
 /** A painter that colours, or one that leaves text alone. */
 export function painter(enabled: boolean): Paint {

@@ -5,6 +5,7 @@
  */
 
 import { FormatError } from '../errors.js';
+import { quoted } from '../printable.js';
 import { parseRegion } from '../windows/window.js';
 import { parseNumber } from '../numbers.js';
 import { nearest, OPTIONS, type ConfigValues, type OptionRow } from './option-table.js';
@@ -39,7 +40,7 @@ const MEANING: Partial<Record<ConfigKey, (value: string) => string | undefined>>
 export function validateConfig(value: unknown, file: string, prefix = ''): ProjectConfig {
   const bad = (key: string, expected: string, found: unknown): never => {
     const path = `${prefix}${key}`.replace(/\.$/, '') || '(top level)';
-    throw new FormatError(`"${path}": expected ${expected}, found ${JSON.stringify(found) ?? String(found)}`, undefined, { file });
+    throw new FormatError(`${quoted(path)}: expected ${expected}, found ${describeValue(found)}`, undefined, { file });
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('', 'an object', value);
   const source = value as Record<string, unknown>;
@@ -76,7 +77,8 @@ export function validateConfig(value: unknown, file: string, prefix = ''): Proje
   }
 
   for (const key of Object.keys(source)) {
-    if (key in config || key === SCHEMA_KEY) continue;
+    // Own keys only: `constructor`, `toString` or `__proto__` are keys like any other, not the object's built-ins.
+    if (Object.hasOwn(config, key) || key === SCHEMA_KEY) continue;
     const known = CONFIG_OPTIONS.map((o) => o.configKey);
     const guess = nearest(key, known);
     bad(key, guess ? `no such setting (did you mean "${guess}"?)` : `no such setting (known: ${known.join(', ')})`, source[key]);
@@ -85,6 +87,24 @@ export function validateConfig(value: unknown, file: string, prefix = ''): Proje
   if (given.length > 1) bad(given[1]!, `only one of ${WINDOW_KEYS.join(', ')} (this file also has "${prefix}${given[0]}")`, source[given[1]!]);
   if (config.ldRegions !== undefined && config.ld === undefined) bad('ldRegions', 'an "ld" setting next to it', config.ldRegions);
   return config as ProjectConfig;
+}
+
+/**
+ * A JSON value as a message shows it, in bounded time and length whatever its size or depth:
+ * a string quoted and escaped, a list or object by its first items, a nested one as `[...]`/`{...}`.
+ */
+function describeValue(value: unknown, depth = 0): string {
+  if (typeof value === 'string') return quoted(value);
+  if (typeof value !== 'object' || value === null) return String(value);
+  if (depth > 1) return Array.isArray(value) ? '[...]' : '{...}';
+  const shown = 3;
+  if (Array.isArray(value)) {
+    const items = value.slice(0, shown).map((v) => describeValue(v, depth + 1));
+    return `[${items.join(',')}${value.length > shown ? ',...' : ''}]`;
+  }
+  const keys = Object.keys(value);
+  const items = keys.slice(0, shown).map((k) => `${quoted(k)}:${describeValue((value as Record<string, unknown>)[k], depth + 1)}`);
+  return `{${items.join(',')}${keys.length > shown ? ',...' : ''}}`;
 }
 
 function regionParses(text: string): boolean {

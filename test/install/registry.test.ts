@@ -117,6 +117,13 @@ describeInstall('flashcut from a registry (Verdaccio on 127.0.0.1)', () => {
     expect(runCubeIdeCommand(cubeIdeProject(), 1, global)).toEqual((await cloneOutputs()).get('sane.hex'));
   });
 
+  it('npm install -g . in a clone (the published copy), then the same CubeIDE command', async () => {
+    const prefix = join(work, 'global-from-clone');
+    run('npm', ['install', '-g', '--prefix', prefix, '.'], { cwd: join(work, 'source'), env });
+    const global = { ...env, PATH: `${join(prefix, 'bin')}:${process.env.PATH}` };
+    expect(runCubeIdeCommand(cubeIdeProject(), 1, global)).toEqual((await cloneOutputs()).get('sane.hex'));
+  });
+
   it('the README\'s npm script with settings in package.json', async () => {
     const project = cubeIdeProject();
     mkdirSync(join(project, 'build'));

@@ -208,6 +208,8 @@ function checkTable(r: ByteReader, offset: number, entries: number, entrySize: n
 function readSections(r: ByteReader, h: Elf32Header, headers: readonly Elf32SectionHeader[]): Section[] {
   if (headers.length === 0) return [];
   const names = sectionNameTable(r, h, headers);
+  // Sections may share a name (or its tail, as linkers merge strings): each offset is decoded once.
+  const decoded = new Map<number, string>();
   return headers.map((sh, index) => {
     const allocated = sh.sh_type !== SHT_NULL && (sh.sh_flags & SHF_ALLOC) !== 0;
     const hasContents = allocated && sh.sh_type !== SHT_NOBITS && sh.sh_size > 0;
@@ -216,7 +218,7 @@ function readSections(r: ByteReader, h: Elf32Header, headers: readonly Elf32Sect
     }
     return {
       index,
-      name: sectionName(names, sh.sh_name, index),
+      name: sectionName(names, sh.sh_name, index, decoded),
       type: sh.sh_type,
       flags: sh.sh_flags,
       vma: sh.sh_addr,
@@ -238,16 +240,33 @@ function sectionNameTable(r: ByteReader, h: Elf32Header, headers: readonly Elf32
   return r.bytesAt(table.sh_offset, table.sh_size, `section name table (section ${h.e_shstrndx})`);
 }
 
-function sectionName(table: Uint8Array | undefined, offset: number, index: number): string {
+/**
+ * Section names longer than this are cut (and end in `...`): with names at different offsets of
+ * one long string, decoding each whole would cost the string's length per section.
+ */
+export const MAX_SECTION_NAME = 1024;
+
+/** The name at sh_name `offset`, one byte a character (as objdump shows them), at most MAX_SECTION_NAME long. */
+function sectionName(table: Uint8Array | undefined, offset: number, index: number, decoded: Map<number, string>): string {
   if (!table || index === 0) return '';
   if (offset >= table.length) {
     throw new FormatError(`section ${index}: sh_name ${hex(offset)} points past the ${count(table.length)}-byte section name table`);
   }
-  const end = table.indexOf(0, offset);
-  if (end < 0) throw new FormatError(`section ${index}: its name at sh_name ${hex(offset)} has no terminating NUL`);
-  let name = '';
-  for (let i = offset; i < end; i++) name += String.fromCharCode(table[i] ?? 0);
+  const known = decoded.get(offset);
+  if (known !== undefined) return known;
+  const window = table.subarray(offset, offset + MAX_SECTION_NAME + 1);
+  const nul = window.indexOf(0);
+  if (nul < 0 && offset + window.length === table.length) {
+    throw new FormatError(`section ${index}: its name at sh_name ${hex(offset)} has no terminating NUL`);
+  }
+  const name = nul >= 0 ? latin1(window.subarray(0, nul)) : latin1(window.subarray(0, MAX_SECTION_NAME)) + '...';
+  decoded.set(offset, name);
   return name;
+}
+
+/** Bytes as characters 0-255, in one call (the array is at most MAX_SECTION_NAME long). */
+function latin1(bytes: Uint8Array): string {
+  return String.fromCharCode(...bytes);
 }
 
 function toLoadSegment(ph: Elf32ProgramHeader, index: number, sections: Section[], lmaFromVaddr: boolean): LoadSegment {
