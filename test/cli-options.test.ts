@@ -1,9 +1,11 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { OPTION_GROUPS, OPTIONS, type OptionRow } from '../src/config/option-table.js';
 import { EXAMPLES, parseCommandLine } from '../src/cli/options.js';
+import { Readable, PassThrough } from 'node:stream';
+import { main } from '../src/cli/main.js';
 import { runCli } from './helpers/run-cli.js';
 
 // The command line as a table: every option of src/config/option-table.ts, wherever it stands,
@@ -192,10 +194,58 @@ describe('usage messages: one line on stderr and the exit code', () => {
     [['-o', 'OUT/a.hex'], 2, 'no input file: flashcut INPUT -o OUTPUT'],
     [['inspect', elf, elf], 2, `inspect reads one input, and got 2: ${elf} ${elf}`],
     [[`${missing}.elf`, '-o', 'OUT/a.hex'], 4, `${missing}.elf: error: cannot read it: no such file or directory`],
+    // A missing input, script and configuration are worded alike, without Node's `, open '...'` tail.
+    [[A, '-o', 'OUT/a.hex', '--ld', `${missing}.ld`], 4, `${missing}.ld: error: cannot read it: no such file or directory`],
+    [[A, '-o', 'OUT/a.hex', '--config', `${missing}.json`], 4, `${missing}.json: error: cannot read it: no such file or directory`],
+    [[A, `${missing}.hex`, '-o', 'OUT/a.hex'], 4, `${missing}.hex: error: cannot read it: no such file or directory`],
   ] as const)('%j', async (argv, code, message) => {
     const result = await outcome(argv);
     // An error about a file names it first, as GCC does: `flashcut: FILE: error: ...`.
     expect([result.code, result.stderr]).toEqual([code, message.includes(': error: ') ? `flashcut: ${message}\n` : `flashcut: error: ${message}\n`]);
+  });
+});
+
+describe("'-' reads standard input", () => {
+  /** Runs flashcut with `input` on standard input; returns the exit code and stderr. */
+  async function withStdin(argv: readonly string[], input: Uint8Array): Promise<{ code: number; stderr: string }> {
+    let stderr = '';
+    const code = await main(argv, { stdin: Readable.from([input]), stdout: new PassThrough(), stderr: { write: (t: string) => (stderr += t) }, width: 80 });
+    return { code, stderr };
+  }
+
+  it.each([
+    ['an ELF', '-', join(root, 'samples/stm32-seed/sane.elf')],
+    ['a raw binary at an address', '-@0x08000000', join(fixtures, 'a.bin')],
+  ])('%s, the same image as from the file', async (_what, spec, file) => {
+    const d = join(dir, `stdin ${++runs}`);
+    mkdirSync(d);
+    const fromStdin = await withStdin([spec, '-o', join(d, 'stdin.hex'), ...FLASH, '-q'], readFileSync(file));
+    const fromFile = await runCli([spec === '-' ? file : `${file}@0x08000000`, '-o', join(d, 'file.hex'), ...FLASH, '-q']);
+    expect([fromStdin.code, fromFile.code]).toEqual([0, 0]);
+    expect(readFileSync(join(d, 'stdin.hex'))).toEqual(readFileSync(join(d, 'file.hex')));
+  });
+
+  it('once only', async () => {
+    const result = await withStdin(['-', '-@0x08001000', '-o', join(dir, 'twice.hex')], new Uint8Array(4));
+    expect([result.code, result.stderr]).toEqual([2, "flashcut: error: standard input can be read once: name '-' as one input only\n"]);
+  });
+});
+
+describe('flashcut completion', () => {
+  it('prints a bash completion script that asks flashcut for the words', async () => {
+    // yargs writes the zsh flavour under zsh.
+    vi.stubEnv('SHELL', '/bin/bash');
+    vi.stubEnv('ZSH_NAME', undefined);
+    const { code, stdout } = await runCli(['completion']).finally(() => vi.unstubAllEnvs());
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^###-begin-flashcut-completions-###$/m);
+    expect(stdout).toContain('--get-yargs-completions');
+    expect(stdout).toMatch(/complete -o bashdefault -o default -F _flashcut_yargs_completions flashcut/);
+  });
+
+  it('answers the script: commands for a first word', async () => {
+    const { code, stdout } = await runCli(['--get-yargs-completions', 'flashcut', 'ins']);
+    expect([code, stdout.split('\n')]).toEqual([0, ['inspect', 'completion', '']]);
   });
 });
 

@@ -13,7 +13,12 @@ describe('fuzzed input files (ELF, Intel HEX, S-record)', () => {
     expect(text.join('\n')).toBe('');
   });
 
-  it.each(regressionInputs())('regression input %s keeps the contract', (_, bytes) => {
-    expect(() => convertEverything(bytes)).not.toThrow();
-  });
+  const regressions = regressionInputs();
+  // An empty folder replays nothing: say so in the test list instead of passing silently.
+  it.skipIf(regressions.length === 0)('regression inputs: none saved in test/fuzz-regressions yet (npm run fuzz saves them)', () => {});
+  if (regressions.length > 0) {
+    it.each(regressions)('regression input %s keeps the contract', (_, bytes) => {
+      expect(() => convertEverything(bytes)).not.toThrow();
+    });
+  }
 });

@@ -73,6 +73,12 @@ describe('S-record writer policy', () => {
     expect(count.address).toBe(records.filter((r) => r.type === 1).length);
   });
 
+  it('keeps S5 up to 65,535 data records, the largest 16-bit count', () => {
+    const { records } = write(imageOf([[0, 0xffff]]), { recordLength: 1 });
+    const count = records[records.length - 2]!;
+    expect(count).toMatchObject({ type: 5, address: 0xffff });
+  });
+
   it('writes an S6 count once the count needs 24 bits', () => {
     const { records } = write(imageOf([[0, 0x10000]]), { recordLength: 1 });
     const count = records[records.length - 2]!;

@@ -1,6 +1,6 @@
 import type { Hash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
+import { planConversion, splitByWindow, writePlan, type ConvertOptions } from '../pipeline/convert.js';
 import { inFile, IoError, UsageError } from '../errors.js';
 import type { OutputFormat, SrecType } from '../write/format.js';
 import { formatByName, formatForPath, outputFormats } from '../write/registry.js';
@@ -12,7 +12,6 @@ import { buildMemoryMap } from '../report/memory-map.js';
 import { memoryMapSvg } from '../report/memory-map-svg.js';
 import { reportHtml } from '../report/html-report.js';
 import { parseInputSpec, readInput } from '../read/read-input.js';
-import type { FlashWindow } from '../windows/window.js';
 import type { FirmwareInput } from '../read/input.js';
 import { parseChecksumSpec } from '../transform/insert-checksum.js';
 import { parseAddress, parseNumber } from '../numbers.js';
@@ -23,11 +22,10 @@ import { findingLines, inspectLines } from './inspect-view.js';
 import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } from './json-report.js';
 import { COMMANDS, isStdinInput, parseCommandLine, type CommandLine } from './options.js';
 import { erasedSectorsNote, summaryLines, type WrittenOutput } from './report.js';
-import { resolveSettings, type CliArgs } from './settings.js';
+import { resolveSettings, type CliArgs, type Settings } from './settings.js';
 import { nearest } from '../config/option-table.js';
 import { splitPath } from './split-path.js';
 import { painter, terminalText } from './text.js';
-import { assertWritable } from '../windows/dfuse-layout.js';
 // Imported, not read at run time: the bundle must run with no package.json beside it.
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -140,41 +138,12 @@ async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
 
   const files: InputFile[] = [];
   for (const spec of args.inputs) files.push(await readInputFile(spec, args, io));
-  const align = writeUnit(args);
   const plan = planConversion(
     files.map((f) => f.input),
-    {
-      windows: settings.windows,
-      format: targets[0]?.format,
-      startAddress: startAddressOf(args.startAddress),
-      overlap: args.overlap,
-      padWindows: args.padWindow,
-      fillGaps: args.fillGaps,
-      align,
-      checksums: args.crc.map(parseChecksumSpec),
-      recordLength: args.recordLength,
-      eol: args.eol,
-      base: optional(args.base, (t) => parseAddress(t, '--base')),
-      fill: optional(settings.fill, (t) => parseNumber(t, '--fill')),
-      padTo: optional(args.padTo, (t) => parseAddress(t, '--pad-to')),
-      maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
-      srecHeader: args.srecHeader,
-      srecType: args.srecType === undefined ? undefined : (Number(args.srecType) as SrecType),
-      dfuAlt: args.dfuAlt,
-      dfuTargetName: args.dfuTargetName,
-      dfuVendor: optional(args.dfuVid, (t) => parseNumber(t, '--dfu-vid')),
-      dfuProduct: optional(args.dfuPid, (t) => parseNumber(t, '--dfu-pid')),
-      dfuDevice: optional(args.dfuDevice, (t) => parseNumber(t, '--dfu-device')),
-      uf2Family: optional(args.uf2Family, uf2FamilyId),
-    },
+    conversionOptions(settings, targets[0]?.format),
   );
   const notes = [...settings.notes];
-  if (settings.dfuse) {
-    // Bytes dropped for lying in a sector that is not writable are refused, not silently left out.
-    const dropped = plan.inputs.flatMap((i) => i.selection.dropped.filter((d) => d.reason === 'outside-windows'));
-    assertWritable(settings.dfuse, [...dropped, ...plan.image.ranges().map((r) => ({ ...r, origin: 'the image', sections: [] }))]);
-    notes.push(erasedSectorsNote(settings.dfuse, plan.image));
-  }
+  if (settings.dfuse) notes.push(erasedSectorsNote(settings.dfuse, plan.image));
 
   // --align pads every run to whole write units, so the write-unit check has nothing left to find.
   const inputs = plan.inputs.map(({ input, selection }, i) => ({
@@ -208,7 +177,6 @@ async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
     return EXIT.strict;
   }
 
-  if (args.split) checkSplitWindows(plan.windows);
   const parts = targets.flatMap(({ path, format }) =>
     args.split
       ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(path, window.name), image, format }))
@@ -284,6 +252,37 @@ async function readStream(stream: NodeJS.ReadableStream | undefined): Promise<Ui
   return Buffer.concat(chunks);
 }
 
+/** The library options of a run, from its settings: the command line translates, the core applies every rule. */
+export function conversionOptions(settings: Settings, format: OutputFormat | undefined): ConvertOptions {
+  const { args } = settings;
+  return {
+    windows: settings.windows,
+    format,
+    startAddress: startAddressOf(args.startAddress),
+    overlap: args.overlap,
+    padWindows: args.padWindow,
+    fillGaps: args.fillGaps,
+    align: writeUnit(args),
+    checksums: args.crc.map(parseChecksumSpec),
+    recordLength: args.recordLength,
+    eol: args.eol,
+    base: optional(args.base, (t) => parseAddress(t, '--base')),
+    fill: optional(settings.fill, (t) => parseNumber(t, '--fill')),
+    padTo: optional(args.padTo, (t) => parseAddress(t, '--pad-to')),
+    maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
+    srecHeader: args.srecHeader,
+    srecType: args.srecType === undefined ? undefined : (Number(args.srecType) as SrecType),
+    dfuAlt: args.dfuAlt,
+    dfuTargetName: args.dfuTargetName,
+    dfuVendor: optional(args.dfuVid, (t) => parseNumber(t, '--dfu-vid')),
+    dfuProduct: optional(args.dfuPid, (t) => parseNumber(t, '--dfu-pid')),
+    dfuDevice: optional(args.dfuDevice, (t) => parseNumber(t, '--dfu-device')),
+    uf2Family: optional(args.uf2Family, uf2FamilyId),
+    dfuseLayout: settings.dfuse,
+    split: args.split,
+  };
+}
+
 /** `--start-address 0x08000101` or `none`; --no-start-address is none; undefined keeps the first input's. */
 function startAddressOf(option: string | false | undefined): number | null | undefined {
   if (option === undefined) return undefined;
@@ -347,15 +346,6 @@ async function systemErrorsNamed<T>(step: () => Promise<T>): Promise<T> {
     if (isSystemError(error)) throw new IoError(`cannot write it: ${systemText(error)}`, { file: error.path });
     throw error;
   }
-}
-
-/** --split writes each window's bytes once: windows that overlap would put bytes in two files. */
-function checkSplitWindows(windows: readonly FlashWindow[]): void {
-  const sorted = [...windows].sort((a, b) => a.start - b.start);
-  sorted.forEach((w, i) => {
-    const next = sorted[i + 1];
-    if (next && next.start < w.end) throw new UsageError(`--split: windows ${w.name} and ${next.name} overlap, so their files would share bytes`);
-  });
 }
 
 function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {

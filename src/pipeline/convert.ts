@@ -12,6 +12,7 @@ import { applyTransforms, type TransformOptions, type TransformRecord } from '..
 import { checkWindowNames, CORTEX_M_CODE_REGION, WHOLE_ADDRESS_SPACE, type FlashWindow } from '../windows/window.js';
 import type { FirmwareInput } from '../read/input.js';
 import { readInput } from '../read/read-input.js';
+import { assertWritable, dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
 
 export interface ConvertOptions extends Omit<WriteOptions, 'startAddress'>, Omit<TransformOptions, 'checksums'> {
   /**
@@ -30,6 +31,13 @@ export interface ConvertOptions extends Omit<WriteOptions, 'startAddress'>, Omit
   readonly overlap?: OverlapPolicy | undefined;
   /** Checksums to insert, last; a place given as a symbol name is looked up in the ELF inputs. */
   readonly checksums?: readonly ChecksumSpec[] | undefined;
+  /**
+   * The DfuSe layout of the target (text as dfu-util shows it, or parsed): its writable sectors are
+   * the windows unless `windows` are given, and bytes in any other of its sectors are refused.
+   */
+  readonly dfuseLayout?: string | DfuseLayout | undefined;
+  /** One BIN per window (splitByWindow): the format must be BIN and the windows must not overlap. */
+  readonly split?: boolean | undefined;
 }
 
 /** One input and what the conversion keeps of it. */
@@ -82,13 +90,15 @@ export function planConversion(inputs: Uint8Array | FirmwareInput | readonly Fir
   if (!first) throw new UsageError('no input to convert');
   // The fill value serves the BIN and UF2 writers and every transform: check it once, for all.
   fillByte({ fill: options.fill });
-  const selected = firmware.map((input) => ({ input, selection: selectInput(input, windowsForInput(input, options.windows)) }));
+  const layout = typeof options.dfuseLayout === 'string' ? parseDfuseLayout(options.dfuseLayout, 'options.dfuseLayout') : options.dfuseLayout;
+  const given = options.windows ?? (layout ? dfuseWindows(layout, 'options.dfuseLayout') : undefined);
+  const selected = firmware.map((input) => ({ input, selection: selectInput(input, windowsForInput(input, given)) }));
   for (const { input } of selected) {
     if (input.format === 'elf' && input.elf.loadSegments.every((s) => s.fileSize === 0)) {
       throw new LayoutError(`nothing to write: ${input.name} has no loadable segment with file bytes (PT_LOAD with p_filesz > 0)`);
     }
   }
-  const windows = windowsForInput(first, options.windows);
+  const windows = windowsForInput(first, given);
   // With several inputs, every origin names its file, so that a conflict names both.
   const images = selected.map(({ input, selection }) => (selected.length > 1 && input.format === 'elf' ? named(selection.image, input.name) : selection.image));
   const merged = mergeImages(images, options.overlap);
@@ -101,8 +111,24 @@ export function planConversion(inputs: Uint8Array | FirmwareInput | readonly Fir
     checksums: (options.checksums ?? []).map((spec) => checksumRequest(spec, firmware)),
   });
   const format = typeof options.format === 'object' ? options.format : formatByName(options.format ?? 'hex');
+  if (options.split) checkSplit(format, windows);
+  if (layout) {
+    // Bytes dropped for lying in a sector that is not writable are refused, not silently left out.
+    const dropped = selected.flatMap(({ selection }) => selection.dropped.filter((d) => d.reason === 'outside-windows'));
+    assertWritable(layout, [...dropped, ...image.ranges().map((r) => ({ ...r, sections: [] }))]);
+  }
   const startAddress = options.startAddress === null ? undefined : (options.startAddress ?? first.startAddress);
   return { inputs: selected, windows, image, transforms, format, writeOptions: { ...options, startAddress } };
+}
+
+/** One BIN per window: each window's bytes go to one file only, so windows must not overlap. */
+function checkSplit(format: OutputFormat, windows: readonly FlashWindow[]): void {
+  if (format.name !== 'bin') throw new UsageError(`options.split writes one BIN file per window, not ${format.title}`);
+  const sorted = [...windows].sort((a, b) => a.start - b.start);
+  sorted.forEach((w, i) => {
+    const next = sorted[i + 1];
+    if (next && next.start < w.end) throw new UsageError(`options.split: windows ${w.name} and ${next.name} overlap, so their files would share bytes`);
+  });
 }
 
 /** The output of a plan as chunks; the format checks its options before the first chunk. */
