@@ -5,8 +5,8 @@
 export { convert, planConversion, windowsForInput, splitByWindow, writePlan } from './pipeline/convert.js';
 export type { ConversionPlan, ConvertOptions } from './pipeline/convert.js';
 export { parseElf } from './read/elf/parse.js';
-export { CORTEX_M_SRAM_REGION, findIssues, ramRegionsFor } from './findings/index.js';
-export type { Finding, FindingCode, FindingOptions, RamRegion, Severity } from './findings/index.js';
+export { CORTEX_M_EXTERNAL_RAM_REGION, CORTEX_M_SRAM_REGION, findIssues, findVectorTables, ramRegionsFor, strictFailures } from './findings/index.js';
+export type { Finding, FindingCode, FindingOptions, RamRegion, Severity, VectorTable, VectorTableSearch } from './findings/index.js';
 export { analyse, inspectInput, sectionPlacements } from './pipeline/inspect.js';
 export type { Analysis, InspectOptions, SectionPlacement } from './pipeline/inspect.js';
 export type { Elf32Header, Elf32ProgramHeader, Elf32SectionHeader, ElfFile, LoadSegment, Section } from './read/elf/types.js';

@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { wantsColour } from '../src/cli/text.js';
+import { parseReport, validateReport } from './helpers/report-schema.js';
 import { runCli } from './helpers/run-cli.js';
 import { describeWithTools } from './helpers/tools.js';
 
@@ -18,17 +18,6 @@ const ESC = '\u001b[';
 
 const dir = mkdtempSync(join(tmpdir(), 'flashcut-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const schema = JSON.parse(readFileSync(new URL('../schema/report.schema.json', import.meta.url), 'utf8')) as object;
-const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(schema);
-
-function parseReport(stdout: string): Record<string, unknown> {
-  const document = JSON.parse(stdout) as Record<string, unknown>;
-  const valid = validate(document);
-  expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
-  expect(valid).toBe(true);
-  return document;
-}
 
 describe('flashcut inspect', () => {
   it('names the RAM segment of broken.elf, its sections and the fix', async () => {
@@ -191,7 +180,7 @@ describe('--json', () => {
   });
 
   it('the schema rejects a document that breaks it', () => {
-    expect(validate({ schemaVersion: 1, tool: { name: 'flashcut', version: '0' }, command: 'convert', status: 'ok', exitCode: 0 })).toBe(false);
+    expect(validateReport({ schemaVersion: 1, tool: { name: 'flashcut', version: '0' }, command: 'convert', status: 'ok', exitCode: 0 })).toBe(false);
   });
 });
 

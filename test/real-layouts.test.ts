@@ -7,6 +7,7 @@ import { parseElf } from '../src/read/elf/parse.js';
 import { inspectInput, sectionPlacements } from '../src/pipeline/inspect.js';
 import { parseRegion } from '../src/windows/window.js';
 import { buildElf, pattern, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE } from './helpers/elf-builder.js';
+import { parseReport } from './helpers/report-schema.js';
 import { runCli } from './helpers/run-cli.js';
 import { describeWithTools } from './helpers/tools.js';
 
@@ -49,7 +50,7 @@ describe.each([true, false])('layouts of real toolchains (little-endian: %s)', (
     writeFileSync(file, bytes);
     const text = await runCli(['inspect', file]);
     expect(text.stdout).toMatch(/0 {2}ER_RW +PROGBITS +WA +0x20 {2}0x08000100 {2}keep in CODE/);
-    const json = JSON.parse((await runCli(['inspect', file, '--json'])).stdout) as { sections: { name: string; address: number; loadAddress: number; keptBytes: number }[] };
+    const json = parseReport((await runCli(['inspect', file, '--json'])).stdout) as unknown as { sections: { name: string; address: number; loadAddress: number; keptBytes: number }[] };
     expect(json.sections.find((s) => s.name === 'ER_RW')).toMatchObject({ address: 0x2000_0000, loadAddress: 0x0800_0100, keptBytes: 0x20 });
   });
 
@@ -85,6 +86,8 @@ describe.each([true, false])('layouts of real toolchains (little-endian: %s)', (
     writeFileSync(file, bytes);
     const run = await runCli([file, '-o', join(dir, `ccm-${le}.hex`), '--strict']);
     expect(run.code).toBe(3);
+    const report = parseReport((await runCli(['inspect', file, '--json'])).stdout) as unknown as { findings: { code: string }[] };
+    expect(report.findings.map((f) => f.code)).toEqual(['may-be-ram', 'default-window-spans-areas']);
   });
 
   it('a HEX with a RAM segment (objcopy of the whole ELF): inspect lists its ranges and warns of the SRAM bytes', async () => {
@@ -96,7 +99,7 @@ describe.each([true, false])('layouts of real toolchains (little-endian: %s)', (
 
     const text = await runCli(['inspect', hexFile]);
     expect(text.stdout).toMatch(/Address ranges of the input\n {2}0x08000000-0x080000FF {2}256 bytes\n {2}0x20000000-0x2000002F {3}48 bytes\n/);
-    const json = JSON.parse((await runCli(['inspect', hexFile, '--json'])).stdout) as { findings: { code: string; message: string }[] };
+    const json = parseReport((await runCli(['inspect', hexFile, '--json'])).stdout) as unknown as { findings: { code: string; message: string }[] };
     expect(json.findings.map((f) => f.code)).toEqual(['image-bytes-in-ram']);
     expect(json.findings[0]?.message).toMatch(/lines? [\d-]+ put 48 bytes at 0x20000000-0x2000002F, in the Cortex-M SRAM region/);
     const dfu = await runCli([hexFile, '-o', join(dir, `ram-${le}.dfu`)]);
@@ -104,7 +107,17 @@ describe.each([true, false])('layouts of real toolchains (little-endian: %s)', (
     expect(dfu.stderr).toMatch(/image-bytes-in-ram/);
     // With the flash given, the RAM bytes are outside it: the usual finding, not this one.
     const given = await runCli(['inspect', hexFile, '--region', 'FLASH=0x08000000:512K', '--json']);
-    expect((JSON.parse(given.stdout) as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['load-outside-windows']);
+    expect((parseReport(given.stdout) as unknown as { findings: { code: string }[] }).findings.map((f) => f.code)).toEqual(['load-outside-windows']);
+  });
+
+  it('--strict fails on warnings and errors, not on an info line (no vector table found with confidence)', async () => {
+    const bytes = buildElf({ littleEndian: le, entry: 0x0800_0081, segments: [{ paddr: 0x0800_0000, data: 0x100 }] });
+    const file = join(dir, `no-table-${le}.elf`);
+    writeFileSync(file, bytes);
+    const report = parseReport((await runCli(['inspect', file, '--json', '--strict'])).stdout) as unknown as { exitCode: number; findings: { code: string; severity: string }[] };
+    expect(report.findings.map((f) => [f.code, f.severity])).toEqual([['vector-table-not-found', 'info']]);
+    expect(report.exitCode).toBe(0);
+    expect((await runCli([file, '-o', join(dir, `no-table-${le}.hex`), '--strict'])).code).toBe(0);
   });
 
   it('an i.MX RT image (flash at 0x60000000) under the default window: nothing to write says where the bytes are', async () => {
