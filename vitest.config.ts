@@ -17,6 +17,7 @@ const UNIT = [
   'findings',
   'golden',
   'input-readers',
+  'json-syntax',
   'overlap',
   'select',
   'srec-writer',

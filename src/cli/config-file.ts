@@ -4,6 +4,7 @@ import { FormatError } from '../errors.js';
 import { FilesRead, readRegularText } from './files-read.js';
 import { validateConfig, type ProjectConfig } from '../config/project-config.js';
 import { displayPath } from './paths.js';
+import { jsonSyntaxError } from '../config/json-syntax.js';
 
 /** A configuration and where it was found. */
 export interface FoundConfig {
@@ -62,16 +63,13 @@ function readJson(path: string, read: FilesRead): unknown {
   try {
     return JSON.parse(json) as unknown;
   } catch (error) {
-    const { line, column, reason } = jsonErrorPlace(json, (error as Error).message);
-    throw new FormatError(`not valid JSON: ${reason}`, undefined, { file: path, line, column });
+    const syntax = jsonSyntaxError(json) ?? { offset: json.length, reason: (error as Error).message };
+    throw new FormatError(`not valid JSON: ${syntax.reason}`, undefined, { file: path, ...lineAndColumn(json, syntax.offset) });
   }
 }
 
-/** Where JSON.parse stopped, as a 1-based line and column, from the "at position N" of its message (the end when it has none). */
-export function jsonErrorPlace(text: string, message: string): { line: number; column: number; reason: string } {
-  const position = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
-  const before = text.slice(0, position);
-  const line = before.split('\n').length;
-  const column = position - (before.lastIndexOf('\n') + 1) + 1;
-  return { line, column, reason: message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'the text ends too early') };
+/** The 1-based line and column of an offset in a text. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, column: offset - (before.lastIndexOf('\n') + 1) + 1 };
 }
