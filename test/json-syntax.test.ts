@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonSyntaxError } from '../src/config/json-syntax.js';
+import { jsonSyntaxError } from '../src/cli/json-syntax.js';
 import { Random } from './helpers/random.js';
 
 /** Where a case's error should be: the offset of the first '§' in the text, which is then removed. */

@@ -4,7 +4,7 @@ import { FormatError } from '../errors.js';
 import { FilesRead, readRegularText } from './files-read.js';
 import { validateConfig, type ProjectConfig } from '../config/project-config.js';
 import { displayPath } from './paths.js';
-import { jsonSyntaxError } from '../config/json-syntax.js';
+import { jsonSyntaxError } from './json-syntax.js';
 
 /** A configuration and where it was found. */
 export interface FoundConfig {
