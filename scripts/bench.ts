@@ -30,6 +30,13 @@ const OBJCOPY = 'arm-none-eabi-objcopy';
 const MiB = 1024 * 1024;
 /** `--guard` fails when flashcut is this many times slower than the reference measured in the same run. */
 const GROSS_REGRESSION = 3;
+/**
+ * The start-up rows' limit against a bare `node -e 0`: flashcut's start-up alone is about 2.4x a bare
+ * Node by instruction count without a certificate file (loading the bundle and yargs), and reached 2.84x
+ * in wall time in one CI run and 4.3x in a hyperfine run on a loaded machine: too near 3x for a guard. A
+ * 250 ms stall is still about 8x there (and over 3x in the 1 MiB rows, which keep GROSS_REGRESSION).
+ */
+const STARTUP_GROSS_REGRESSION = 6;
 const OBJCOPY_FORMAT = { hex: 'ihex', bin: 'binary', srec: 'srec' } as const;
 
 const { values: flags } = parseArgs({
@@ -214,8 +221,9 @@ function grossRegressions(all: readonly Row[], bare: number): string[] {
     if (!theirs && startup === undefined) continue;
     const ratio = theirs ? ours.summary.wall / (theirs.summary.wall + bare) : (startup as number);
     const against = theirs ? 'objcopy + node -e 0' : 'node -e 0';
-    if (ratio > GROSS_REGRESSION) problems.push(`${ours.case} ${ours.format}: ${ratio.toFixed(2)}x ${against} (limit ${GROSS_REGRESSION}x)`);
-    else console.log(`guard: ${ours.case} ${ours.format}: ${ratio.toFixed(2)}x ${against}, within ${GROSS_REGRESSION}x`);
+    const limit = theirs ? GROSS_REGRESSION : STARTUP_GROSS_REGRESSION;
+    if (ratio > limit) problems.push(`${ours.case} ${ours.format}: ${ratio.toFixed(2)}x ${against} (limit ${limit}x)`);
+    else console.log(`guard: ${ours.case} ${ours.format}: ${ratio.toFixed(2)}x ${against}, within ${limit}x`);
   }
   return problems;
 }
