@@ -29,12 +29,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OBJCOPY = 'arm-none-eabi-objcopy';
 const MiB = 1024 * 1024;
 /** `--guard` fails when flashcut is this many times slower than the reference measured in the same run. */
-const GROSS_REGRESSION = 3;
+const GROSS_REGRESSION = 4;
 /**
  * The start-up rows' limit against a bare `node -e 0`: flashcut's start-up alone is about 2.4x a bare
  * Node by instruction count without a certificate file (loading the bundle and yargs), and reached 2.84x
  * in wall time in one CI run and 4.3x in a hyperfine run on a loaded machine: too near 3x for a guard. A
- * 250 ms stall is still about 8x there (and over 3x in the 1 MiB rows, which keep GROSS_REGRESSION).
+ * 250 ms stall is still about 8x there (and about 5x in the 1 MiB rows, held to GROSS_REGRESSION).
  */
 const STARTUP_GROSS_REGRESSION = 6;
 const OBJCOPY_FORMAT = { hex: 'ihex', bin: 'binary', srec: 'srec' } as const;
