@@ -123,10 +123,14 @@ export class MemoryImage {
   /** The part of the image inside [start, end), sharing the bytes. */
   slice(start: number, end: number): MemoryImage {
     const chunks: ImageChunk[] = [];
-    for (const c of this.chunks) {
-      const from = Math.max(start, c.address);
-      const to = Math.min(end, c.address + c.bytes.length);
-      if (from < to) chunks.push({ ...c, address: from, bytes: c.bytes.subarray(from - c.address, to - c.address) });
+    // Chunks are sorted and apart: the first one to meet [start, end) ends after start.
+    const from = lastAtOrBelow(this.chunks.length, (k) => endOf(this.chunks[k] as ImageChunk), start) + 1;
+    for (let k = from; k < this.chunks.length; k++) {
+      const c = this.chunks[k] as ImageChunk;
+      if (c.address >= end) break;
+      const to = Math.min(end, endOf(c));
+      const at = Math.max(start, c.address);
+      if (at < to) chunks.push(part(c, at, to));
     }
     return new MemoryImage(chunks);
   }
