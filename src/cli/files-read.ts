@@ -100,7 +100,8 @@ export function systemText(error: NodeJS.ErrnoException): string {
   return error.message.replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
 }
 
-function kindOf(stats: Stats): string {
+/** What a file that is not a regular one is, for messages: `a FIFO`, `a character device`, ... */
+export function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a FIFO';
   if (stats.isCharacterDevice()) return 'a character device';

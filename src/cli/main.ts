@@ -109,7 +109,7 @@ async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysi
     ...(args.html === undefined ? [] : [{ path: args.html, text: reportHtml(run) }]),
   ];
   const staged = await systemErrorsNamed(() => stageOutputs(files.map((f) => ({ path: f.path, chunks: [new TextEncoder().encode(f.text)] }))));
-  await systemErrorsNamed(() => staged.commit());
+  await systemErrorsNamed(() => staged.commit(() => undefined));
 }
 
 async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
@@ -193,25 +193,24 @@ async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
     const hash = crypto?.createHash('sha256');
     return { ...part, hash, chunks: hash ? hashed(chunks, hash) : chunks };
   });
-  // Every output is staged and the report made before the first one is put in place.
+  // Every output is staged, special files and standard output written, and the report made before the first rename.
   const staged = await systemErrorsNamed(() => stageOutputs(pending.map((p) => (p.path === '-' ? { stream: io.stdout, chunks: p.chunks } : { path: p.path, chunks: p.chunks }))));
-  let print: () => void;
-  try {
-    const written = pending.map((part, i) => ({
-      path: part.path === '-' ? '(standard output)' : part.path,
-      title: part.format.title,
-      format: part.format.name,
-      size: staged.sizes[i] ?? 0,
-      ...(part.hash ? { sha256: part.hash.digest('hex') } : {}),
-      start: part.image.start ?? 0,
-      end: part.image.end ?? 0,
-    }));
-    print = report('ok', written);
-  } catch (error) {
-    staged.discard();
-    throw error;
-  }
-  await systemErrorsNamed(() => staged.commit());
+  const print = await systemErrorsNamed(() =>
+    staged.commit((sizes) =>
+      report(
+        'ok',
+        pending.map((part, i) => ({
+          path: part.path === '-' ? '(standard output)' : part.path,
+          title: part.format.title,
+          format: part.format.name,
+          size: sizes[i] ?? 0,
+          ...(part.hash ? { sha256: part.hash.digest('hex') } : {}),
+          start: part.image.start ?? 0,
+          end: part.image.end ?? 0,
+        })),
+      ),
+    ),
+  );
   print();
   return EXIT.ok;
 }
