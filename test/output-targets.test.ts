@@ -546,6 +546,17 @@ describe('no output replaces a file the run read', () => {
     expect(readFileSync(elf)).toEqual(readFileSync(SAMPLE));
   });
 
+  it('standard input redirected from the output file (flashcut - -o app.hex < app.hex)', () => {
+    const hex = join(dir, 'app.hex');
+    writeFileSync(hex, readFileSync(join(ROOT, 'test/golden/stm32-seed/broken.objcopy.hex')));
+    const before = readFileSync(hex);
+    const fd = openSync(hex, 'r');
+    const result = spawnSync(process.execPath, [CLI, '-', '-o', hex, '-q'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+    closeSync(fd);
+    expect([result.status, result.stderr]).toEqual([2, expect.stringMatching(/output '.*app\.hex' is standard input: refusing to overwrite it\n$/)]);
+    expect(readFileSync(hex)).toEqual(before);
+  });
+
   it('a --split file that is an input', async () => {
     const flashBin = file('app.FLASH.bin', new Uint8Array(64).fill(7));
     const { code, stderr } = await runMain([`${flashBin}@0x08000000`, '-o', join(dir, 'app.bin'), '--split', '-r', 'FLASH=0x08000000:64K', '-q']);

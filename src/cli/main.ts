@@ -75,7 +75,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 async function inspectFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }): Promise<number> {
   const spec = line.inputs[0] ?? '';
   const read = new FilesRead();
-  if (!isStdinInput(spec)) read.note(pathOfInput(spec), 'the input file');
+  if (isStdinInput(spec)) read.noteStandardInput();
+  else read.note(pathOfInput(spec), 'the input file');
   const settings = (seen.settings = resolveSettings(line, pathOfInput(spec), read));
   const { args } = settings;
   const { path: inputPath, bytes, input } = await readInputFile(spec, args, io);
@@ -118,7 +119,10 @@ async function convertFile(line: CommandLine, io: CliIo, seen: { settings?: Sett
   checkCommandTypo(line.inputs[0]);
   const inputPaths = line.inputs.map(pathOfInput);
   const read = new FilesRead();
-  for (const [i, input] of inputPaths.entries()) if (!isStdinInput(line.inputs[i] ?? '')) read.note(input, 'the input file');
+  for (const [i, input] of inputPaths.entries()) {
+    if (isStdinInput(line.inputs[i] ?? '')) read.noteStandardInput();
+    else read.note(input, 'the input file');
+  }
   const settings = (seen.settings = resolveSettings(line, inputPaths[0] ?? '', read));
   const { args } = settings;
   const outputs = settings.outputs;
