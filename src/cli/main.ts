@@ -155,7 +155,7 @@ async function convertFile(line: CommandLine, io: CliIo, seen: { settings?: Sett
   const inputs = plan.inputs.map(({ input, selection }, i) => ({
     path: files[i]?.path ?? input.name,
     size: files[i]?.bytes.length ?? 0,
-    analysis: analyse(input, selection, { ramRegions: settings.ram }),
+    analysis: analyse(input, selection, { ramRegions: settings.ram, checksums: plan.transforms.flatMap((t) => (t.kind === 'checksum' ? [t] : [])) }),
   }));
   const run = { inputs, image: plan.image, transforms: plan.transforms, notes };
   const findings = strictFailures(inputs.flatMap((i) => i.analysis.findings));
