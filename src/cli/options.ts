@@ -67,7 +67,7 @@ export async function parseCommandLine(argv: readonly string[], version: () => s
   if (scanned.positionals.length === 0) throw new UsageError(noInputMessage(command));
   const given: Record<string, unknown> = {};
   for (const option of OPTIONS) {
-    const value = valueOf(option, output.parsed[option.name]);
+    const value = scanned.lists.get(option) ?? valueOf(option, output.parsed[option.name]);
     if (value !== undefined) given[camelCase(option.name)] = value;
   }
   return {
@@ -173,6 +173,8 @@ interface Scanned {
   /** The arguments for yargs: a lone `-` input replaced by STDIN_TOKEN. */
   readonly argv: string[];
   readonly repeated: string[];
+  /** Every value of each list option given, in order. */
+  readonly lists: ReadonlyMap<OptionRow, readonly string[]>;
 }
 
 /**
@@ -184,6 +186,7 @@ function scan(argv: readonly string[]): Scanned {
   const positionals: string[] = [];
   const out: string[] = [];
   const counts = new Map<OptionRow, number>();
+  const lists = new Map<OptionRow, string[]>();
   let command: Scanned['command'] = 'convert';
   let optionsEnded = false;
   for (let i = 0; i < argv.length; i++) {
@@ -219,13 +222,24 @@ function scan(argv: readonly string[]): Scanned {
     if (option === 'builtin') continue;
     if (option === undefined) throw new UsageError(unknownMessage(long ? `--${flag}` : `-${flag}`));
     counts.set(option.row, (counts.get(option.row) ?? 0) + 1);
-    if (option.negated || option.row.type === 'boolean' || inlineValue !== undefined) continue;
-    const value = argv[i + 1];
-    if (value === undefined || (value.startsWith('-') && !isStdinInput(value))) {
+    if (option.negated || option.row.type === 'boolean') continue;
+    const value = inlineValue ?? argv[i + 1];
+    if (value === undefined || (inlineValue === undefined && value.startsWith('-') && !isStdinInput(value))) {
       throw new UsageError(`--${option.row.name} needs a value${'value' in option.row ? ` (${option.row.value})` : ''}`);
     }
-    out.push(value);
-    i++;
+    if (inlineValue === undefined) i++;
+    if (option.row.type === 'list') {
+      const values = lists.get(option.row) ?? [];
+      lists.set(option.row, values);
+      values.push(value);
+      // yargs sees each list option once: it appends a repeated one by copying the array, which
+      // made 150,000 -r options cost minutes. The values are taken from here.
+      if (values.length > 1) {
+        out.pop();
+        continue;
+      }
+    }
+    if (inlineValue === undefined) out.push(value);
   }
   // The command may come after options, so each option is checked against it at the end.
   for (const row of counts.keys()) {
@@ -234,7 +248,7 @@ function scan(argv: readonly string[]): Scanned {
     throw new UsageError(command === 'inspect' ? `inspect takes no --${row.name}: it is an option of a conversion` : `--${row.name} is an option of inspect: flashcut inspect INPUT ${usage}`);
   }
   const repeated = [...counts].filter(([row, n]) => n > 1 && row.type !== 'list' && row.type !== 'boolean').map(([row]) => `--${row.name}`);
-  return { command, positionals: command === 'completion' ? [] : positionals, argv: out, repeated };
+  return { command, positionals: command === 'completion' ? [] : positionals, argv: out, repeated, lists };
 }
 
 type Found = { readonly row: OptionRow; readonly negated: boolean } | 'builtin' | undefined;
