@@ -12,6 +12,7 @@ const UNIT = [
   'config-schema',
   'dfuse-layout',
   'dfuse-uf2-writers',
+  'elf-model',
   'elf-reader',
   'error-model',
   'findings',

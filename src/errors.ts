@@ -101,8 +101,8 @@ export class LayoutError extends FlashcutError {
   }
 }
 
-/** An output would exceed a limit of its format or one the user set or can raise (`maxGap`, ...). */
-export class OutputLimitError extends FlashcutError {
+/** Over a limit: of an output's format, of an option the user can raise (`maxGap`), or of what flashcut reads (a 4 MiB configuration). */
+export class LimitError extends FlashcutError {
   constructor(message: string, place?: ErrorPlace) {
     super('limit', message, place);
   }

@@ -15,7 +15,7 @@ export {
   FormatError,
   IoError,
   LayoutError,
-  OutputLimitError,
+  LimitError,
   UnsupportedError,
   UsageError,
   type ErrorCode,

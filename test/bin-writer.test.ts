@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LayoutError, OutputLimitError, UsageError } from '../src/errors.js';
+import { LayoutError, LimitError, UsageError } from '../src/errors.js';
 import { rawBinary } from '../src/write/bin.js';
 import { collectBytes, type WriteOptions } from '../src/write/format.js';
 import { MemoryImage } from '../src/image/memory-image.js';
@@ -42,7 +42,7 @@ describe('BIN writer', () => {
   it('refuses fill beyond --max-gap, naming both ranges and the size, before producing anything', () => {
     // Content in FLASH at 0x08000000 and in an OTP window at 0x1FFF7800 would mean a 384 MiB file.
     const img = image([0x0800_0000, pattern(16)], [0x1fff_7800, pattern(16)]);
-    expect(() => rawBinary.write(img, {})).toThrow(OutputLimitError);
+    expect(() => rawBinary.write(img, {})).toThrow(LimitError);
     expect(() => rawBinary.write(img, {})).toThrow(
       /402,618,352 bytes of fill between 0x08000000-0x0800000F and 0x1FFF7800-0x1FFF780F, more than options.maxGap 16,777,216: write Intel HEX, or one BIN per window with options.split/,
     );

@@ -58,7 +58,7 @@ const ROWS: readonly [string, Row][] = [
     'a malformed linker script',
     { kind: 'input', exitCode: 1, inputs: [SANE], args: ['--ld', badScript], file: badScript, line: 3, column: 14, message: /expected ':' after the region name FLASH \(rx\)/ },
   ],
-  ['a bad configuration key', { kind: 'input', exitCode: 1, inputs: [SANE], args: ['--config', badConfig, ...REGIONS], file: badConfig, message: /"fil": expected no such setting/ }],
+  ['a bad configuration key', { kind: 'input', exitCode: 1, inputs: [SANE], args: ['--config', badConfig, ...REGIONS], file: badConfig, message: /"fil": no such setting/ }],
   ['a bad DfuSe layout in the configuration', { kind: 'input', exitCode: 1, inputs: [SANE], args: ['--config', badLayout], file: badLayout, message: /expected/ }],
   ['nothing inside the windows', { kind: 'input', exitCode: 1, inputs: [SANE], args: ['-r', 'OTP=0x1FFF7800:528'], message: /nothing to write/ }],
   ['a missing input', { kind: 'io', exitCode: 4, inputs: [missing], args: REGIONS, file: missing, message: /^cannot read it: no such file or directory$/ }],

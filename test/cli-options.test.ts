@@ -136,6 +136,17 @@ describe('every option', () => {
     },
   );
 
+  // -q prints nothing but errors, and a repeated option is not one: as with GNU getopt and yargs,
+  // the last value counts without a word (npm run image -- -o other.bin relies on it). The note
+  // stays in the summary and in --json, where it is asked for.
+  it('a repeated option is said in the summary and in --json, not under -q', async () => {
+    const { inputs, rest } = base(OPTIONS.find((o) => o.name === 'eol') as OptionRow);
+    const argv = [...inputs, ...rest, '--eol', 'lf', '--eol', 'crlf'];
+    expect((await outcome([...argv, '-q'])).stderr).toBe('');
+    const json = await outcome([...argv, '--json']);
+    expect((JSON.parse(json.stdout) as { notes: string[] }).notes).toContainEqual(expect.stringMatching(/given more than once, the last counts: --eol$/));
+  });
+
   const choiceCases = convertOptions.flatMap((o) => ('choices' in o ? o.choices.map((choice) => [o.name, choice, o] as const) : []));
   it.each(choiceCases)('--%s %s in upper case is the same choice', async (name, choice, option) => {
     const { inputs, rest } = base(option);

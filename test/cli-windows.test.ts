@@ -188,7 +188,7 @@ describe('project configuration', () => {
   });
 
   it.each([
-    [{ ld: 'app.ld', output: 'a.hex', fil: 255 }, 'package.json: "flashcut.fil": expected no such setting (did you mean \"fill\"?), found 255'],
+    [{ ld: 'app.ld', output: 'a.hex', fil: 255 }, 'package.json: "flashcut.fil": no such setting (did you mean \"fill\"?), found 255'],
     [{ ld: 'app.ld', output: 'a.hex', fill: 256 }, 'package.json: "flashcut.fill": expected a byte value 0..255 (a number, or a string like "0xFF"), found 256'],
     [{ ld: 7, output: 'a.hex' }, 'package.json: "flashcut.ld": expected a non-empty string, found 7'],
     [{ windows: ['FLASH=0x08000000'], output: 'a.hex' }, 'package.json: "flashcut.windows[0]": expected [NAME=]ORIGIN:LENGTH, e.g. "FLASH=0x08000000:512K", found "FLASH=0x08000000"'],

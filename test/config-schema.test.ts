@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config/config-schema.js';
-import { validateConfig } from '../src/config/project-config.js';
+import { CONFIG_OPTIONS, validateConfig } from '../src/config/project-config.js';
 
 const file = new URL('../schema/config.schema.json', import.meta.url);
 
@@ -26,10 +26,31 @@ describe('schema/config.schema.json', () => {
     [{ windows: ['FLASH=0x08000000:64K'], ld: 'app.ld' }, false],
     [{ ldRegions: ['FLASH'] }, false],
     [{ crc: 42 }, false],
+    [{ eol: 'CRLF', overlap: 'Replace', format: 'HEX' }, true],
+    [{ eol: 'crlf ' }, false],
   ])('%j: valid %s', (config, valid) => {
     expect(validate(config)).toBe(valid);
     const ours = () => validateConfig(config, 'flashcut.config.json');
     if (valid) expect(ours).not.toThrow();
     else expect(ours).toThrow(expect.objectContaining({ file: 'flashcut.config.json', message: expect.stringMatching(/^"/) }));
+  });
+
+  // flashcut reads choices in any case (--eol CRLF), so an editor checking with the schema must not mark them.
+  const choiceCases = CONFIG_OPTIONS.flatMap((o) => ('choices' in o ? o.choices.flatMap((c: string) => [c.toUpperCase(), c[0]!.toUpperCase() + c.slice(1)].map((v) => [o.configKey, v] as const)) : []));
+  it.each(choiceCases)('%s %s: valid in the schema and in flashcut alike', (key, value) => {
+    expect(validate({ [key]: value })).toBe(true);
+    expect(() => validateConfig({ [key]: value }, 'flashcut.config.json')).not.toThrow();
+  });
+});
+
+describe('an unknown configuration key', () => {
+  it.each([
+    ['regions', 'windows'],
+    ['region', 'windows'],
+    ['fil', 'fill'],
+    ['record-length', 'recordLength'],
+    ['ld-regions', 'ldRegions'],
+  ])('%s: did you mean "%s"? (keys are also compared with their flags)', (key, meant) => {
+    expect(() => validateConfig({ [key]: 'x' }, 'flashcut.config.json')).toThrow(`"${key}": no such setting (did you mean "${meant}"?), found "x"`);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { thrown } from './helpers/thrown.js';
-import { FormatError, IoError, LayoutError, OutputLimitError, UnsupportedError, UsageError } from '../src/errors.js';
+import { FormatError, IoError, LayoutError, LimitError, UnsupportedError, UsageError } from '../src/errors.js';
 import { describeError, errorLine } from '../src/cli/error-report.js';
 import { readInput } from '../src/read/read-input.js';
 import { rawBinary } from '../src/write/bin.js';
@@ -13,7 +13,7 @@ describe('the error model', () => {
     [new LayoutError('x'), 'input', 1],
     [new UsageError('x'), 'usage', 2],
     [new IoError('x'), 'io', 4],
-    [new OutputLimitError('x'), 'limit', 5],
+    [new LimitError('x'), 'limit', 5],
   ])('%s is kind %s, exit %i', (error, kind, exitCode) => {
     expect(error.kind).toBe(kind);
     expect(describeError(error).exitCode).toBe(exitCode);

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
-import { IoError, OutputLimitError, UsageError } from '../errors.js';
+import { IoError, LimitError, UsageError } from '../errors.js';
 import { count } from '../numbers.js';
 
 /** What a file read was to the run, for the message that refuses to overwrite it. */
@@ -55,7 +55,7 @@ export function readFileBytes(path: string): Uint8Array {
 /**
  * Reads a text file that must be a regular file of at most `maxBytes` (a FIFO or a device
  * could block or never end), noting it in `log`. Throws IoError (with the file) when it cannot
- * be read or is not a regular file, and OutputLimitError when it is too large.
+ * be read or is not a regular file, and LimitError when it is too large.
  */
 export function readRegularText(path: string, maxBytes: number, log: FilesRead, role: ReadRole): string {
   let fd: number;
@@ -68,7 +68,7 @@ export function readRegularText(path: string, maxBytes: number, log: FilesRead, 
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) throw new IoError(`cannot read it: ${kindOf(stats)}, not a regular file`, { file: path });
-    if (stats.size > maxBytes) throw new OutputLimitError(`${count(stats.size)} bytes, over the limit of ${count(maxBytes)} bytes`, { file: path });
+    if (stats.size > maxBytes) throw new LimitError(`${count(stats.size)} bytes, over the limit of ${count(maxBytes)} bytes`, { file: path });
     const bytes = Buffer.alloc(stats.size);
     for (let at = 0; at < bytes.length; ) {
       const got = readSync(fd, bytes, at, bytes.length - at, at);

@@ -1,5 +1,6 @@
 import { machineName, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../read/elf/constants.js';
 import type { ElfFile } from '../read/elf/types.js';
+import { sectionLabel } from '../read/elf/model.js';
 import type { Finding } from '../findings/index.js';
 import { INPUT_FORMAT_TITLES, type FirmwareInput } from '../read/input.js';
 import { inputRanges, sectionPlacements, type Analysis, type SectionPlacement } from '../pipeline/inspect.js';
@@ -102,7 +103,7 @@ function elfTables(analysis: Analysis, elf: ElfFile, paint: Paint): string[] {
           ['seg', 'section', 'type', 'flg', 'size', 'load at', 'conversion'],
           ...sectionPlacements(analysis).map((p) => [
             String(p.segment),
-            p.section.name || `[${p.section.index}]`,
+            sectionLabel(p.section),
             sectionTypeName(p.section.type),
             sectionFlagsText(p.section.flags),
             hex(p.section.size),

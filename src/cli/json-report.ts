@@ -129,6 +129,7 @@ export function reportDocument(header: ReportHeader, run: RunReport, outputs: re
     findings: run.inputs.flatMap((i) => i.analysis.findings.map((f) => ({ input: i.path, ...f }))),
     inputs: run.inputs.map((i) => ({ path: i.path, size: i.size, format: i.analysis.input.format, startAddress: i.analysis.input.startAddress ?? null })),
     transforms: run.transforms.map((t) => ({ ...t })),
+    notes: run.notes,
     outputs: outputs.map((o) => ({ path: o.path, format: o.format, size: o.size, sha256: o.sha256, start: o.start, end: o.end })),
   };
 }

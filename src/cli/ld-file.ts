@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import { IoError, OutputLimitError } from '../errors.js';
+import { IoError, LimitError } from '../errors.js';
 import { count } from '../numbers.js';
 import { FilesRead, readRegularText } from './files-read.js';
 import { displayPath } from './paths.js';
@@ -16,7 +16,7 @@ export const MAX_SCRIPT_TOTAL_BYTES = 32 * 1024 * 1024;
  * INCLUDE name is looked up in the including script's folder, then in each of `searchPaths`
  * (ld's -L, given as --ld-path), in order; an absolute name only where it says. Only regular files are read, each of at most
  * MAX_SCRIPT_BYTES and all of them of at most MAX_SCRIPT_TOTAL_BYTES. Throws IoError (with the
- * file) when the script cannot be read, OutputLimitError when the files are too large, and the
+ * file) when the script cannot be read, LimitError when the files are too large, and the
  * parser's errors (with the script, line and column) for a malformed one or an INCLUDE that is
  * missing, special or too large.
  */
@@ -25,7 +25,7 @@ export function readLinkerScript(path: string, searchPaths: readonly string[], r
   const readText = (file: string, role: 'the linker script' | 'a file the linker script INCLUDEs') => {
     const text = readRegularText(file, MAX_SCRIPT_BYTES, read, role);
     total += text.length;
-    if (total > MAX_SCRIPT_TOTAL_BYTES) throw new OutputLimitError(`the linker script and its INCLUDEs hold over ${count(MAX_SCRIPT_TOTAL_BYTES)} bytes`);
+    if (total > MAX_SCRIPT_TOTAL_BYTES) throw new LimitError(`the linker script and its INCLUDEs hold over ${count(MAX_SCRIPT_TOTAL_BYTES)} bytes`);
     return text;
   };
   const include: IncludeReader = (name, fromFile) => {

@@ -26,7 +26,7 @@ export function configSchema(): Schema {
         : option.type === 'boolean'
           ? { type: 'boolean' }
           : choices
-            ? { type: 'string', enum: choices }
+            ? { type: 'string', anyOf: [{ enum: choices }, { pattern: anyCase(choices) }] }
             : numberToo
               ? { anyOf: [{ type: 'integer', minimum: 0 }, TEXT] }
               : TEXT;
@@ -45,4 +45,13 @@ export function configSchema(): Schema {
     dependencies: { ldRegions: ['ld'] },
     not: { anyOf: pairs },
   };
+}
+
+/**
+ * A pattern matching each choice in any case (`CRLF`, `Lf`), as flashcut reads choices; the
+ * plain `enum` beside it is what editors offer to complete.
+ */
+function anyCase(choices: readonly string[]): string {
+  const letters = (choice: string) => [...choice].map((c) => (c.toLowerCase() === c.toUpperCase() ? c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : `[${c.toLowerCase()}${c.toUpperCase()}]`)).join('');
+  return `^(?:${choices.map(letters).join('|')})$`;
 }

@@ -8,7 +8,7 @@ import { FormatError } from '../errors.js';
 import { quoted } from '../printable.js';
 import { parseRegion } from '../windows/window.js';
 import { parseNumber } from '../numbers.js';
-import { nearest, OPTIONS, type ConfigValues, type OptionRow } from './option-table.js';
+import { camelCase, nearest, OPTIONS, type ConfigValues, type OptionRow } from './option-table.js';
 
 /** A validated configuration; paths are as written, relative to the configuration file's folder. */
 export type ProjectConfig = ConfigValues;
@@ -41,6 +41,9 @@ export function validateConfig(value: unknown, file: string, prefix = ''): Proje
   const bad = (key: string, expected: string, found: unknown): never => {
     const path = `${prefix}${key}`.replace(/\.$/, '') || '(top level)';
     throw new FormatError(`${quoted(path)}: expected ${expected}, found ${describeValue(found)}`, undefined, { file });
+  };
+  const unknown = (key: string, hint: string, found: unknown): never => {
+    throw new FormatError(`${quoted(`${prefix}${key}`)}: no such setting (${hint}), found ${describeValue(found)}`, undefined, { file });
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('', 'an object', value);
   const source = value as Record<string, unknown>;
@@ -80,13 +83,26 @@ export function validateConfig(value: unknown, file: string, prefix = ''): Proje
     // Own keys only: `constructor`, `toString` or `__proto__` are keys like any other, not the object's built-ins.
     if (Object.hasOwn(config, key) || key === SCHEMA_KEY) continue;
     const known = CONFIG_OPTIONS.map((o) => o.configKey);
-    const guess = nearest(key, known);
-    bad(key, guess ? `no such setting (did you mean "${guess}"?)` : `no such setting (known: ${known.join(', ')})`, source[key]);
+    const guess = guessKey(key);
+    unknown(key, guess ? `did you mean "${guess}"?` : `known: ${known.join(', ')}`, source[key]);
   }
   const given = WINDOW_KEYS.filter((k) => k in config);
   if (given.length > 1) bad(given[1]!, `only one of ${WINDOW_KEYS.join(', ')} (this file also has "${prefix}${given[0]}")`, source[given[1]!]);
   if (config.ldRegions !== undefined && config.ld === undefined) bad('ldRegions', 'an "ld" setting next to it', config.ldRegions);
   return config as ProjectConfig;
+}
+
+/**
+ * The configuration key a mistyped `key` most likely means. A key may be misspelt (`fil`) or
+ * written as its command-line flag (`region`, `regions`, `record-length`): each key is compared
+ * with its own spelling and with its flag's (camel case too), and the closest wins, so that
+ * `regions` is `windows` (the key of --region), not `ldRegions`.
+ */
+function guessKey(key: string): string | undefined {
+  const spellings = new Map<string, string>();
+  for (const option of CONFIG_OPTIONS) for (const spelling of [option.configKey, option.name, camelCase(option.name)]) if (!spellings.has(spelling)) spellings.set(spelling, option.configKey);
+  const spelling = nearest(key, [...spellings.keys()]);
+  return spelling === undefined ? undefined : spellings.get(spelling);
 }
 
 /**

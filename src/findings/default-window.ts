@@ -3,7 +3,8 @@ import type { Section } from '../read/elf/types.js';
 import type { Selection } from '../select/select.js';
 import { count, hex32, rangeText } from '../numbers.js';
 import { CORTEX_M_CODE_REGION, WHOLE_ADDRESS_SPACE, type FlashWindow } from '../windows/window.js';
-import { namesText, sectionLabel, sectionLoadAddress, type CheckContext } from './context.js';
+import { namesText, type CheckContext } from './context.js';
+import { sectionLabel, sectionLoadAddress } from '../read/elf/model.js';
 import { CODE_REGION_AREAS, CORTEX_M_SRAM_REGION, familyRamAreas, regionAt } from './regions.js';
 import type { Finding, RamRegion } from './types.js';
 

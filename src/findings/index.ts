@@ -77,6 +77,5 @@ export function findImageIssues(selection: Selection, options: FindingOptions = 
 }
 
 export { CORTEX_M_EXTERNAL_RAM_REGION, CORTEX_M_SRAM_REGION, ramRegionsFor, regionAt } from './regions.js';
-export { sectionLoadAddress } from './context.js';
 export { findVectorTables, type VectorTable, type VectorTableSearch } from './vector-table.js';
 export type { Finding, FindingCode, RamRegion, Severity } from './types.js';

@@ -3,7 +3,8 @@ import type { ElfFile, LoadSegment } from '../read/elf/types.js';
 import type { DroppedRange } from '../select/select.js';
 import { intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
 import { count, fewNames, hex, hex32, rangeText } from '../numbers.js';
-import { headerLoadSpans, namesText, sectionLabel, sectionLoadAddress, type CheckContext } from './context.js';
+import { namesText, type CheckContext } from './context.js';
+import { sectionLabel, sectionLoadAddress, sectionLoadRange, segmentLoadRange, structureLoadSpans } from '../read/elf/model.js';
 import { CORTEX_M_SRAM_REGION, ramAt, regionAt } from './regions.js';
 import type { Finding } from './types.js';
 
@@ -76,7 +77,7 @@ export function ramSectionWithoutAt(ctx: CheckContext): Finding[] {
 /** The ELF header or program header table inside a loadable segment's file bytes (GNU ld does this when there is room). */
 export function headersInSegment(ctx: CheckContext): Finding[] {
   return ctx.elf.loadSegments.flatMap((segment) => {
-    const swept = headerLoadSpans(ctx.elf, segment);
+    const swept = structureLoadSpans(ctx.elf, segment);
     const first = swept[0];
     if (!first) return [];
     const bytes = swept.reduce((sum, s) => sum + (s.end - s.start), 0);
@@ -152,7 +153,7 @@ function placedRanges(elf: ElfFile): { load: PlacedRange[]; run: PlacedRange[] }
   const run: PlacedRange[] = [];
   if (elf.sections.length === 0) {
     for (const s of elf.loadSegments) {
-      load.push({ segment: s, name: undefined, start: s.lma, end: s.lma + s.fileSize, fileOffset: s.fileOffset });
+      load.push({ segment: s, name: undefined, ...segmentLoadRange(s), fileOffset: s.fileOffset });
       run.push({ segment: s, name: undefined, start: s.vma, end: s.vma + s.memSize, fileOffset: undefined });
     }
     return { load, run };
@@ -165,8 +166,7 @@ function placedRanges(elf: ElfFile): { load: PlacedRange[]; run: PlacedRange[] }
       const name = sectionLabel(section);
       run.push({ segment, name, start: section.vma, end: section.vma + section.size, fileOffset: undefined });
       if (!section.hasContents) continue;
-      const at = sectionLoadAddress(segment, section);
-      load.push({ segment, name, start: at, end: at + section.size, fileOffset: section.fileOffset });
+      load.push({ segment, name, ...sectionLoadRange(segment, section), fileOffset: section.fileOffset });
     }
   }
   return { load, run };
@@ -218,7 +218,7 @@ export function straddlesWindowEdge(ctx: CheckContext): Finding[] {
     const segment = segmentOf(ctx, index);
     if (!segment) continue;
     const total = ranges.reduce((sum, r) => sum + (r.end - r.start), 0);
-    const headers = headerLoadSpans(ctx.elf, segment).reduce((sum, s) => sum + (s.end - s.start), 0);
+    const headers = structureLoadSpans(ctx.elf, segment).reduce((sum, s) => sum + (s.end - s.start), 0);
     if (total === segment.fileSize - headers) continue;
     const edge = windowEdge(ctx, ranges);
     const names = [...new Set(ranges.flatMap((r) => r.sections))];
@@ -285,9 +285,9 @@ function outsideFirmware(ctx: CheckContext): Map<number, DroppedRange[]> {
   const result = new Map<number, DroppedRange[]>();
   for (const [index, ranges] of bySegment) {
     const segment = segmentOf(ctx, index);
-    const headers = segment ? headerLoadSpans(ctx.elf, segment) : [];
+    const headers = segment ? structureLoadSpans(ctx.elf, segment) : [];
     const left = ranges.flatMap((r) => subtractSpans([r], headers).map((s) => ({ ...r, start: s.start, end: s.end })));
-    const placed = segment && ctx.elf.sections.length > 0 ? mergeSpans(segment.sections.map((x) => ({ start: sectionLoadAddress(segment, x), end: sectionLoadAddress(segment, x) + x.size }))) : undefined;
+    const placed = segment && ctx.elf.sections.length > 0 ? mergeSpans(segment.sections.map((x) => sectionLoadRange(segment, x))) : undefined;
     if (left.length > 0 && (!placed || headers.length === 0 || intersectSpans(left, placed).length > 0)) result.set(index, left);
   }
   return result;

@@ -2,7 +2,7 @@ import { symbolDefinitions, type ElfSymbol } from '../read/elf/symbols.js';
 import type { ElfFile } from '../read/elf/types.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { hex, hex32 } from '../numbers.js';
-import { sectionLoadAddress } from './context.js';
+import { sectionLoadAddress } from '../read/elf/model.js';
 
 /**
  * Symbols the toolchains give the Cortex-M vector table, most specific first: CMSIS/STM32

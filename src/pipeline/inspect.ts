@@ -1,8 +1,9 @@
 import type { ElfFile, Section } from '../read/elf/types.js';
 import { isCortexM } from '../read/elf/arm-attributes.js';
-import { findImageIssues, findIssues, findVectorTables, ramRegionsFor, regionAt, sectionLoadAddress, type Finding, type FindingOptions, type RamRegion, type VectorTable } from '../findings/index.js';
+import { findImageIssues, findIssues, findVectorTables, ramRegionsFor, regionAt, type Finding, type FindingOptions, type RamRegion, type VectorTable } from '../findings/index.js';
 import type { DropReason, Selection } from '../select/select.js';
 import { intersectSpans, mergeSpans, type Span } from '../image/spans.js';
+import { sectionLoadRange, segmentLoadRange } from '../read/elf/model.js';
 import type { FlashWindow } from '../windows/window.js';
 import { readInput } from '../read/read-input.js';
 import type { FirmwareInput } from '../read/input.js';
@@ -70,9 +71,8 @@ export function sectionPlacements(analysis: Analysis): SectionPlacement[] {
   if (!elf) return [];
   return elf.loadSegments.flatMap((segment) =>
     segment.sections.map((section) => {
-      const loadAddress = sectionLoadAddress(segment, section);
-      const fileImage = [{ start: segment.lma, end: segment.lma + segment.fileSize }];
-      const mine = intersectSpans([{ start: loadAddress, end: loadAddress + section.size }], fileImage);
+      const range = sectionLoadRange(segment, section);
+      const mine = intersectSpans([range], [segmentLoadRange(segment)]);
       const bytesOf = (ranges: readonly { segment?: number | undefined; start: number; end: number }[]) =>
         intersectSpans(
           mine,
@@ -82,8 +82,8 @@ export function sectionPlacements(analysis: Analysis): SectionPlacement[] {
       return {
         segment: segment.index,
         section,
-        loadAddress,
-        window: regionAt(windows, loadAddress)?.name,
+        loadAddress: range.start,
+        window: regionAt(windows, range.start)?.name,
         keptBytes: bytesOf(selection.kept),
         dropped: reasons
           .map((reason) => ({ reason, bytes: bytesOf(selection.dropped.filter((d) => d.reason === reason)) }))

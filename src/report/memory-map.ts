@@ -1,5 +1,5 @@
 import type { Finding } from '../findings/index.js';
-import { sectionLoadAddress } from '../findings/index.js';
+import { sectionLabel, sectionLoadRange } from '../read/elf/model.js';
 import { ramAt } from '../findings/regions.js';
 import { intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
 import type { MemoryImage } from '../image/memory-image.js';
@@ -129,10 +129,7 @@ function sectionPieces(analysis: Analysis): Placed[] {
   return (analysis.elf?.loadSegments ?? []).flatMap((segment) =>
     segment.sections
       .filter((s) => s.size > 0)
-      .map((s) => {
-        const start = sectionLoadAddress(segment, s);
-        return { segment: segment.index, name: s.name || `[${s.index}]`, start, end: start + s.size };
-      }),
+      .map((s) => ({ segment: segment.index, name: sectionLabel(s), ...sectionLoadRange(segment, s) })),
   );
 }
 

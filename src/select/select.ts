@@ -1,5 +1,5 @@
-import { ELF32_EHDR_SIZE, ELF32_PHDR_SIZE, ELF32_SHDR_SIZE, SHT_NOBITS } from '../read/elf/constants.js';
-import type { ElfFile, LoadSegment, Section } from '../read/elf/types.js';
+import type { ElfFile, LoadSegment } from '../read/elf/types.js';
+import { contentsSpans, loadAddressAt, loadedBytes, sectionLabel, sectionLoadRange, segmentFileRange, segmentLoadRange, structureSpans } from '../read/elf/model.js';
 import { fewNames } from '../numbers.js';
 import { MemoryImage, type ImageChunk } from '../image/memory-image.js';
 import { clipSorted, intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
@@ -48,7 +48,8 @@ export interface Selection {
 export function selectFlashBytes(elf: ElfFile, windows: readonly FlashWindow[]): Selection {
   // Touching windows (FLASH + IDFLASH) merge into one span, so a section may cross their border.
   const spans = mergeSpans(windows);
-  const firmware = firmwareRangesOf(elf);
+  const firmware = contentsSpans(elf);
+  const headers = structureSpans(elf);
   const pieces: ImageChunk[] = [];
   const kept: SegmentRange[] = [];
   const dropped: DroppedRange[] = [];
@@ -56,21 +57,21 @@ export function selectFlashBytes(elf: ElfFile, windows: readonly FlashWindow[]):
   for (const segment of elf.loadSegments) {
     if (segment.fileSize === 0) continue;
     const placed = new Placements(segment);
-    const toLma = (offset: number) => segment.lma + (offset - segment.fileOffset);
+    const toLma = (offset: number) => loadAddressAt(segment, offset);
     const describe = (start: number, end: number) => ({ origin: `segment ${segment.index}`, segment: segment.index, start, end, sections: placed.meeting(start, end) });
 
-    const whole = [{ start: segment.lma, end: segment.lma + segment.fileSize }];
+    const whole = [segmentLoadRange(segment)];
     const inside = intersectSpans(whole, spans);
     const outside = subtractSpans(whole, spans);
     for (const range of outside) dropped.push({ ...describe(range.start, range.end), reason: 'outside-windows' });
 
-    const segmentFile = { start: segment.fileOffset, end: segment.fileOffset + segment.fileSize };
-    const programmed = clipSorted(firmware.sections, segmentFile);
+    const segmentFile = segmentFileRange(segment);
+    const programmed = clipSorted(firmware, segmentFile);
     for (const gap of subtractSpans([segmentFile], programmed)) {
-      for (const part of intersectSpans([gap], firmware.headers)) {
+      for (const part of intersectSpans([gap], headers)) {
         pushInside(dropped, inside, toLma(part.start), toLma(part.end), (s, e) => ({ ...describe(s, e), reason: 'elf-headers' as const }));
       }
-      for (const part of subtractSpans([gap], firmware.headers)) {
+      for (const part of subtractSpans([gap], headers)) {
         pushInside(dropped, inside, toLma(part.start), toLma(part.end), (s, e) => ({ ...describe(s, e), reason: 'padding' as const }));
       }
     }
@@ -82,10 +83,9 @@ export function selectFlashBytes(elf: ElfFile, windows: readonly FlashWindow[]):
   for (const range of kept) {
     const segment = range.segment === undefined ? undefined : segments.get(range.segment);
     if (!segment) continue;
-    const offset = segment.fileOffset + (range.start - segment.lma);
     pieces.push({
       address: range.start,
-      bytes: elf.bytes.subarray(offset, offset + (range.end - range.start)),
+      bytes: loadedBytes(elf, segment, range.start, range.end),
       origin: `segment ${range.segment}` + (range.sections.length ? ` (${fewNames(range.sections)})` : ''),
     });
   }
@@ -121,24 +121,6 @@ export function selectPieces(pieces: readonly ImageChunk[], windows: readonly Fl
   return { windows, image: MemoryImage.from(keptPieces), kept, dropped };
 }
 
-/** File ranges that hold firmware, and the ranges that hold ELF structures. */
-function firmwareRangesOf(elf: ElfFile): { sections: Span[]; headers: Span[] } {
-  const h = elf.header;
-  const headers = mergeSpans([
-    { start: 0, end: Math.max(ELF32_EHDR_SIZE, h.e_ehsize) },
-    { start: h.e_phoff, end: h.e_phoff + h.e_phnum * ELF32_PHDR_SIZE },
-    { start: h.e_shoff, end: h.e_shoff + h.e_shnum * ELF32_SHDR_SIZE },
-  ]);
-  // With a section table, only section bytes are firmware, even when no section has any
-  // (a PT_LOAD holding just the ELF headers and padding, as ld makes around empty sections).
-  if (elf.sections.length > 0) {
-    const withContents = elf.sections.filter((s) => s.hasContents);
-    return { sections: mergeSpans(withContents.map((s) => ({ start: s.fileOffset, end: s.fileOffset + s.size }))), headers };
-  }
-  // No section headers (objcopy --strip-sections): every segment byte is firmware except the ELF structures.
-  return { sections: subtractSpans([{ start: 0, end: elf.bytes.length }], headers), headers };
-}
-
 /**
  * The segment's allocated sections at their load addresses, as BFD computes them, sorted by
  * start with a running maximum of ends, so that asking which sections meet a range costs a
@@ -151,10 +133,7 @@ class Placements {
 
   constructor(segment: LoadSegment) {
     this.placed = segment.sections
-      .map((s: Section) => {
-        const start = s.type === SHT_NOBITS ? segment.lma + (s.vma - segment.vma) : segment.lma + (s.fileOffset - segment.fileOffset);
-        return { name: s.name || `[${s.index}]`, start, end: start + s.size };
-      })
+      .map((s) => ({ name: sectionLabel(s), ...sectionLoadRange(segment, s) }))
       .filter((p) => p.end > p.start)
       .sort((a, b) => a.start - b.start);
     let max = -Infinity;

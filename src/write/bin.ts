@@ -1,4 +1,4 @@
-import { LayoutError, OutputLimitError } from '../errors.js';
+import { LayoutError, LimitError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { count, hex32, rangeText } from '../numbers.js';
 import { fillByte, type OutputFormat } from './format.js';
@@ -24,7 +24,7 @@ export const rawBinary: OutputFormat = {
     const plan = planBinary(image, options.base, options.padTo);
     for (const gap of plan.gaps) {
       if (gap.end - gap.start > maxGap) {
-        throw new OutputLimitError(
+        throw new LimitError(
           `a BIN would need ${count(gap.end - gap.start)} bytes of fill between ${gap.before} and ${gap.after}, ` +
             `more than options.maxGap ${count(maxGap)}: write Intel HEX, or one BIN per window with options.split`,
         );

@@ -1,5 +1,5 @@
 import { crc32 } from '../checksums/crc32.js';
-import { LayoutError, OutputLimitError, UsageError } from '../errors.js';
+import { LayoutError, LimitError, UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { count } from '../numbers.js';
 import type { OutputFormat, WriteOptions } from './format.js';
@@ -47,7 +47,7 @@ function dfuseHeader(image: MemoryImage, options: WriteOptions): Uint8Array {
   }
   const targetSize = runs.reduce((sum, r) => sum + ELEMENT_HEADER_SIZE + (r.end - r.start), 0);
   const imageSize = PREFIX_SIZE + TARGET_PREFIX_SIZE + targetSize;
-  if (imageSize > 0xffffffff) throw new OutputLimitError(`a DfuSe file holds at most 4 GiB; this image needs ${count(imageSize)} bytes`);
+  if (imageSize > 0xffffffff) throw new LimitError(`a DfuSe file holds at most 4 GiB; this image needs ${count(imageSize)} bytes`);
 
   const header = new Uint8Array(PREFIX_SIZE + TARGET_PREFIX_SIZE);
   const view = new DataView(header.buffer);

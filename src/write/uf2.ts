@@ -1,4 +1,4 @@
-import { LayoutError, OutputLimitError, UsageError } from '../errors.js';
+import { LayoutError, LimitError, UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { count } from '../numbers.js';
 import { fillByte, type OutputFormat } from './format.js';
@@ -25,7 +25,7 @@ export const uf2: OutputFormat = {
     }
     const pages = pageCount(image);
     if (pages === 0) throw new LayoutError('nothing to write: no bytes were kept');
-    if (pages > MAX_BLOCKS) throw new OutputLimitError(`a UF2 file would need ${count(pages)} blocks, more than the ${count(MAX_BLOCKS)} this writer allows`);
+    if (pages > MAX_BLOCKS) throw new LimitError(`a UF2 file would need ${count(pages)} blocks, more than the ${count(MAX_BLOCKS)} this writer allows`);
     return emitUf2(image, pages, fill, family);
   },
 };

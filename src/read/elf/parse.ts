@@ -21,12 +21,11 @@ import {
   EV_CURRENT,
   PN_XNUM,
   PT_LOAD,
-  SHF_ALLOC,
   SHN_UNDEF,
   SHN_XINDEX,
   SHT_NOBITS,
-  SHT_NULL,
 } from './constants.js';
+import { hasContents, isAllocated } from './model.js';
 import type { Elf32Header, Elf32ProgramHeader, Elf32SectionHeader, ElfFile, LoadSegment, Section } from './types.js';
 
 /**
@@ -211,9 +210,9 @@ function readSections(r: ByteReader, h: Elf32Header, headers: readonly Elf32Sect
   // Sections may share a name (or its tail, as linkers merge strings): each offset is decoded once.
   const decoded = new Map<number, string>();
   return headers.map((sh, index) => {
-    const allocated = sh.sh_type !== SHT_NULL && (sh.sh_flags & SHF_ALLOC) !== 0;
-    const hasContents = allocated && sh.sh_type !== SHT_NOBITS && sh.sh_size > 0;
-    if (hasContents) {
+    const allocated = isAllocated(sh);
+    const contents = hasContents(sh);
+    if (contents) {
       r.check(sh.sh_offset, sh.sh_size, `section ${index} bytes (sh_offset ${hex(sh.sh_offset)}, sh_size ${hex(sh.sh_size)})`);
     }
     return {
@@ -224,7 +223,7 @@ function readSections(r: ByteReader, h: Elf32Header, headers: readonly Elf32Sect
       vma: sh.sh_addr,
       fileOffset: sh.sh_offset,
       size: sh.sh_size,
-      hasContents,
+      hasContents: contents,
       allocated,
     };
   });

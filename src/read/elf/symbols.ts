@@ -1,6 +1,7 @@
 import { FormatError } from '../../errors.js';
 import { count, hex } from '../../numbers.js';
 import { ByteReader } from './byte-reader.js';
+import { sectionLoadAddress, segmentOfSection } from './model.js';
 import type { ElfFile } from './types.js';
 
 const SHT_SYMTAB = 2;
@@ -63,10 +64,13 @@ function nameMatches(names: Uint8Array, offset: number, wanted: Uint8Array): boo
   return names[offset + wanted.length] === 0;
 }
 
-/** The load address of a run address inside section `index`, via the segment that holds it. */
+/**
+ * The load address of a run address inside section `index`: moved as its section is, in the
+ * segment that holds it; a symbol of no section, or of a section in no segment, keeps its value.
+ */
 function loadAddressOf(elf: ElfFile, index: number | undefined, value: number): number {
   const section = index === undefined ? undefined : elf.sections[index];
-  const segment = section && elf.loadSegments.find((s) => s.sections.some((x) => x.index === section.index));
-  if (!section || !segment || !section.hasContents) return value;
-  return segment.lma + (section.fileOffset - segment.fileOffset) + (value - section.vma);
+  const segment = section && segmentOfSection(elf, section);
+  if (!section || !segment) return value;
+  return sectionLoadAddress(segment, section) + (value - section.vma);
 }
