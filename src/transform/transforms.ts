@@ -1,4 +1,4 @@
-import { OutputLimitError, UsageError } from '../errors.js';
+import { LimitError, UsageError } from '../errors.js';
 import { count } from '../numbers.js';
 import { alignToWriteUnit, fillGapsInWindows, padEachWindow, type Filled } from './fill.js';
 import { insertChecksum, type ChecksumRequest, type InsertedChecksum } from './insert-checksum.js';
@@ -73,13 +73,13 @@ export const DEFAULT_WINDOW_FILL_LIMIT = 16 * 1024 * 1024;
 /**
  * With no windows given, an image input's window is the whole 32-bit address space, and padding
  * it, or filling from 0x00000000 to 0xFFFFFFF0, would make a 4 GiB image no flash holds:
- * throws OutputLimitError for more than DEFAULT_WINDOW_FILL_LIMIT bytes of fill there.
+ * throws LimitError for more than DEFAULT_WINDOW_FILL_LIMIT bytes of fill there.
  */
 function limitFill(windows: readonly FlashWindow[], what: string, added: readonly Span[]): void {
   if (windows.length !== 1 || windows[0] !== WHOLE_ADDRESS_SPACE) return;
   const bytes = added.reduce((sum, s) => sum + s.end - s.start, 0);
   if (bytes <= DEFAULT_WINDOW_FILL_LIMIT) return;
-  throw new OutputLimitError(
+  throw new LimitError(
     `${what} would add ${count(bytes)} bytes of fill to the whole 32-bit address space (no flash windows were given), ` +
       `more than the ${count(DEFAULT_WINDOW_FILL_LIMIT)} allowed there: name the windows with options.windows`,
   );
