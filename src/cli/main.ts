@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { planConversion, splitByWindow, writePlan, type ConvertOptions } from '../pipeline/convert.js';
 import { inFile, IoError, UsageError } from '../errors.js';
@@ -51,7 +51,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let json = argv.includes('--json');
   let command: CliArgs['command'] = argv[0] === 'inspect' ? 'inspect' : 'convert';
   try {
-    const parsed = await parseCommandLine(argv, packageVersion, io.width);
+    const parsed = await parseCommandLine(argv, packageVersion, () => io.width);
     if (parsed.kind === 'print') {
       io.stdout.write(parsed.text + '\n');
       return EXIT.ok;
@@ -168,7 +168,9 @@ async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
         ? findingLines(quietFindings, painter(io.colour?.stderr ?? false), 'short')
         : undefined;
     const text = lines === undefined ? '' : terminalText(lines, io.colour?.stderr ?? false);
-    return () => io.stderr.write(text);
+    return () => {
+      if (text !== '') io.stderr.write(text);
+    };
   };
   // --strict: every error or warning fails the run before a byte is written (dropped padding makes no finding).
   if (args.strict && findings.length > 0) {
@@ -183,9 +185,9 @@ async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
       : [{ path, image: plan.image, format }],
   );
   for (const { path } of parts) if (path !== '-') checkOutputPath(path, read);
-  // Only --json reports the digest, and hashing costs about 1.2 s per GB of output. Imported
-  // statically: bin/ runs the bundle as a vm.Script, where a dynamic import() throws.
-  const crypto = args.json ? { createHash } : undefined;
+  // Only --json reports the digest, and hashing costs about 1.2 s per GB of output; node:crypto
+  // is loaded only then (getBuiltinModule: bin/ runs the bundle as a vm.Script, where a dynamic import() throws).
+  const crypto = args.json ? process.getBuiltinModule('node:crypto') : undefined;
   // Every writer checks its options before producing a byte, so nothing is written unless all can be.
   // A limit of the output's format is that output's: the error names it.
   const pending = parts.map((part) => {
