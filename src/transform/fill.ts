@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { badOption } from '../errors.js';
 import { ADDRESS_SPACE_END } from '../numbers.js';
 import { MemoryImage, type ImageChunk } from '../image/memory-image.js';
 import { clipSorted, firstCovers, intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
@@ -46,7 +46,7 @@ function withFill(image: MemoryImage, holes: readonly Span[], fill: number, orig
  */
 export function alignToWriteUnit(image: MemoryImage, alignment: number, fill: number, within?: readonly Span[]): Filled {
   if (!Number.isInteger(alignment) || alignment < 1 || alignment > 0x1000_0000 || (alignment & (alignment - 1)) !== 0) {
-    throw new UsageError(`options.align ${alignment}: the write unit must be a power of two`);
+    throw badOption('align', alignment, 'the write unit must be a power of two');
   }
   const spans = image.ranges().map((r) => ({
     start: Math.floor(r.start / alignment) * alignment,

@@ -1,4 +1,4 @@
-import { LimitError, UsageError } from '../errors.js';
+import { badOption, LimitError } from '../errors.js';
 import { count } from '../numbers.js';
 import { alignToWriteUnit, fillGapsInWindows, padEachWindow, type Filled } from './fill.js';
 import { insertChecksum, type ChecksumRequest, type InsertedChecksum } from './insert-checksum.js';
@@ -90,7 +90,7 @@ function windowsNamed(windows: readonly FlashWindow[], names: readonly string[])
   const byName = new Map(windows.map((w) => [w.name, w] as const).reverse());
   return names.map((name) => {
     const window = byName.get(name);
-    if (!window) throw new UsageError(`options.padWindows ${name}: no such window (there are ${windows.map((w) => w.name).join(', ')}, or all)`);
+    if (!window) throw badOption('padWindows', name, `no such window (there are ${windows.map((w) => w.name).join(', ')}, or all)`);
     return window;
   });
 }
