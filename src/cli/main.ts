@@ -1,7 +1,7 @@
 import type { Hash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { planConversion, splitByWindow, writePlan, type ConvertOptions } from '../pipeline/convert.js';
-import { inFile, IoError, UsageError } from '../errors.js';
+import { badOption, FlashcutError, inFile, IoError, UsageError } from '../errors.js';
 import type { OutputFormat, SrecType } from '../write/format.js';
 import { formatByName, formatForPath, outputFormats } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
@@ -52,6 +52,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let verbose = argv.includes('--verbose') || argv.includes('-v');
   let json = argv.includes('--json');
   let command: CliArgs['command'] = argv[0] === 'inspect' ? 'inspect' : 'convert';
+  /** The run's settings once known: an error about an option's value is then placed where it was given. */
+  const seen: { settings?: Settings } = {};
   try {
     const parsed = await parseCommandLine(argv, packageVersion, () => io.width);
     if (parsed.kind === 'print') {
@@ -64,12 +66,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     // The input files stay open while the run reads them (an ELF is read as needed).
     const opened: OpenInput[] = [];
     try {
-      return parsed.line.command === 'inspect' ? await inspectFile(parsed.line, io, opened) : await convertFile(parsed.line, io, opened);
+      return parsed.line.command === 'inspect' ? await inspectFile(parsed.line, io, seen, opened) : await convertFile(parsed.line, io, seen, opened);
     } finally {
       for (const input of opened) input.close();
     }
   } catch (error) {
-    const { exitCode, ...record } = describeError(error);
+    const { exitCode, ...record } = describeError(error, seen.settings?.configPlaceOf);
     io.stderr.write(errorLine({ exitCode, ...record }) + '\n');
     if (verbose && record.kind === 'internal' && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
     if (json) io.stdout.write(toJson(errorDocument({ version: packageVersion(), command, status: 'error', exitCode }, record)));
@@ -78,11 +80,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 /** `flashcut inspect`: the analysis as a table (or JSON) on standard output; exit 3 with --strict and findings. */
-async function inspectFile(line: CommandLine, io: CliIo, opened: OpenInput[]): Promise<number> {
+async function inspectFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }, opened: OpenInput[]): Promise<number> {
   const spec = line.inputs[0] ?? '';
   const read = new FilesRead();
   if (!isStdinInput(spec)) read.note(pathOfInput(spec), 'the input file');
-  const settings = resolveSettings(line, pathOfInput(spec), read);
+  const settings = (seen.settings = resolveSettings(line, pathOfInput(spec), read));
   const { args } = settings;
   const { path: inputPath, size, input } = await readInputFile(spec, args, io, opened);
   const analysis = inspectInput(input, { windows: settings.windows, ramRegions: settings.ram, writeUnit: writeUnit(args) });
@@ -106,7 +108,7 @@ async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysi
   if (args.html === undefined && args.svg === undefined) return;
   for (const path of [args.html, args.svg]) if (path !== undefined) checkOutputPath(path, read);
   const { image, transforms } = applyTransforms(analysis.selection.image, analysis.windows, {
-    fill: optional(args.fill, (t) => parseNumber(t, '--fill')),
+    fill: optionValue('fill', args.fill, parseNumber),
     padWindows: args.padWindow,
     fillGaps: args.fillGaps,
     align: writeUnit(args),
@@ -120,12 +122,12 @@ async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysi
   await systemErrorsNamed(() => staged.commit());
 }
 
-async function convertFile(line: CommandLine, io: CliIo, opened: OpenInput[]): Promise<number> {
+async function convertFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }, opened: OpenInput[]): Promise<number> {
   checkCommandTypo(line.inputs[0]);
   const inputPaths = line.inputs.map(pathOfInput);
   const read = new FilesRead();
   for (const [i, input] of inputPaths.entries()) if (!isStdinInput(line.inputs[i] ?? '')) read.note(input, 'the input file');
-  const settings = resolveSettings(line, inputPaths[0] ?? '', read);
+  const settings = (seen.settings = resolveSettings(line, inputPaths[0] ?? '', read));
   const { args } = settings;
   const outputs = settings.outputs;
   if (outputs === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output), or "output" in the project configuration');
@@ -283,18 +285,18 @@ export function conversionOptions(settings: Settings, format: OutputFormat | und
     checksums: args.crc.map(parseChecksumSpec),
     recordLength: args.recordLength,
     eol: args.eol,
-    base: optional(args.base, (t) => parseAddress(t, '--base')),
-    fill: optional(settings.fill, (t) => parseNumber(t, '--fill')),
-    padTo: optional(args.padTo, (t) => parseAddress(t, '--pad-to')),
-    maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
+    base: optionValue('base', args.base, parseAddress),
+    fill: optionValue('fill', settings.fill, parseNumber),
+    padTo: optionValue('padTo', args.padTo, parseAddress),
+    maxGap: optionValue('maxGap', args.maxGap, parseNumber),
     srecHeader: args.srecHeader,
     srecType: args.srecType === undefined ? undefined : (Number(args.srecType) as SrecType),
     dfuAlt: args.dfuAlt,
     dfuTargetName: args.dfuTargetName,
-    dfuVendor: optional(args.dfuVid, (t) => parseNumber(t, '--dfu-vid')),
-    dfuProduct: optional(args.dfuPid, (t) => parseNumber(t, '--dfu-pid')),
-    dfuDevice: optional(args.dfuDevice, (t) => parseNumber(t, '--dfu-device')),
-    uf2Family: optional(args.uf2Family, uf2FamilyId),
+    dfuVendor: optionValue('dfuVendor', args.dfuVid, parseNumber),
+    dfuProduct: optionValue('dfuProduct', args.dfuPid, parseNumber),
+    dfuDevice: optionValue('dfuDevice', args.dfuDevice, parseNumber),
+    uf2Family: optionValue('uf2Family', args.uf2Family, uf2FamilyId),
     dfuseLayout: settings.dfuse,
     split: args.split,
   };
@@ -304,14 +306,28 @@ export function conversionOptions(settings: Settings, format: OutputFormat | und
 function startAddressOf(option: string | false | undefined): number | null | undefined {
   if (option === undefined) return undefined;
   if (option === false || option.toLowerCase() === 'none') return null;
-  return parseAddress(option, '--start-address');
+  return optionValue('startAddress', option, parseAddress);
 }
 
 function writeUnit(args: CliArgs): number | undefined {
-  if (args.align === undefined) return undefined;
-  const unit = parseNumber(args.align, '--align');
-  if (unit < 1 || !Number.isInteger(Math.log2(unit))) throw new UsageError(`--align ${args.align}: the write unit must be a power of two (1, 2, 4, ... bytes)`);
+  const unit = optionValue('align', args.align, parseNumber);
+  if (unit !== undefined && (unit < 1 || !Number.isInteger(Math.log2(unit)))) throw badOption('align', args.align, 'the write unit must be a power of two (1, 2, 4, ... bytes)');
   return unit;
+}
+
+/**
+ * The value of the library option `option` from its text, or undefined without one. An error
+ * names the option (`options.base`), which the report shows as the flag or configuration key
+ * that gave it.
+ */
+function optionValue<T>(option: string, text: string | undefined, parse: (text: string, what: string) => T): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parse(text, `options.${option}`);
+  } catch (error) {
+    if (error instanceof FlashcutError) error.at({ option });
+    throw error;
+  }
 }
 
 function header(args: CliArgs, failed: boolean, exitCode: number): { version: string; command: CliArgs['command']; status: ReportStatus; exitCode: number } {
@@ -363,10 +379,6 @@ async function systemErrorsNamed<T>(step: () => Promise<T>): Promise<T> {
     if (isSystemError(error)) throw new IoError(`cannot write it: ${systemText(error)}`, { file: error.path });
     throw error;
   }
-}
-
-function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {
-  return text === undefined ? undefined : parse(text);
 }
 
 function packageVersion(): string {

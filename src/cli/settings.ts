@@ -6,6 +6,7 @@ import { camelCase, OPTIONS, type OptionValues } from '../config/option-table.js
 import { dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
 import { flashWindowsOf } from '../windows/ld-windows.js';
 import { findConfig, readConfig, type FoundConfig } from './config-file.js';
+import { inCliWords, type ConfigPlaceOf } from './option-flags.js';
 import { FilesRead } from './files-read.js';
 import { readLinkerScript } from './ld-file.js';
 import type { CommandLine } from './options.js';
@@ -30,6 +31,8 @@ export interface Settings {
   readonly ram: readonly FlashWindow[] | undefined;
   /** Summary lines: where the settings came from, and the linker script regions left out. */
   readonly notes: readonly string[];
+  /** Where the configuration gave a library option's value (its key's place), for errors about it; undefined: the command line did. */
+  readonly configPlaceOf: ConfigPlaceOf;
 }
 
 /**
@@ -59,7 +62,12 @@ export function resolveSettings(line: CommandLine, input: string, read: FilesRea
   } else if (repeated !== '') {
     notes.push(`config   command line${repeated}`);
   }
-  return { args, outputs, format, fill: args.fill, windows: windows.windows, dfuse: windows.dfuse, ram: windows.ram, notes: [...notes, ...windows.notes] };
+  const configPlaceOf: ConfigPlaceOf = (option) => {
+    const key = CONFIG_OPTIONS.find((o) => 'apiField' in o && o.apiField === option)?.configKey;
+    return found !== undefined && key !== undefined && fromConfig.includes(key) ? found.placeOf(key) : undefined;
+  };
+  const { windows: flash, dfuse, ram } = windows;
+  return { args, outputs, format, fill: args.fill, windows: flash, dfuse, ram, notes: [...notes, ...windows.notes], configPlaceOf };
 }
 
 /** The command line's values over the configuration's, for every option but the windows' and the outputs (chosen as a whole). */
@@ -121,8 +129,8 @@ function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromC
 
   fromConfig.push(configSource);
   const where = `${found.label} ${configSource}`;
-  if (configSource === 'windows') return inConfig(found, () => ({ windows: (config.windows ?? []).map((text) => parseRegion(text, where)), dfuse: undefined, notes: [] }));
-  if (configSource === 'dfuseLayout') return inConfig(found, () => dfuse(config.dfuseLayout ?? '', where));
+  if (configSource === 'windows') return inConfig(found, configSource, () => ({ windows: (config.windows ?? []).map((text) => parseRegion(text, where)), dfuse: undefined, notes: [] }));
+  if (configSource === 'dfuseLayout') return inConfig(found, configSource, () => dfuse(config.dfuseLayout ?? '', where));
   const script = configPath(found, config.ld ?? '');
   const searchPaths = args.ldPath.length > 0 ? args.ldPath : (config.ldPath ?? []).map((p) => configPath(found, p));
   return ldWindows(script, `ld ${script} (${found.label})`, searchPaths, ldRegions, read);
@@ -134,20 +142,22 @@ function ldWindows(path: string, label: string, searchPaths: readonly string[], 
 }
 
 function dfuse(text: string, label: string): ChosenWindowSource {
-  const layout = parseDfuseLayout(text, label);
+  const layout = parseDfuseLayout(text);
   return { windows: dfuseWindows(layout, label), dfuse: layout, notes: [] };
 }
 
 /**
- * Runs `read` on values of the configuration: a bad value there is bad content of that file
- * (kind input, with the file), not a bad command line, so its UsageError becomes a FormatError.
+ * Runs `read` on the value of the configuration's `key`: a bad value there is bad content of
+ * that file (kind input, at the key's line and column, the key named as the file spells it),
+ * not a bad command line, so its UsageError becomes a FormatError.
  */
-function inConfig<T>(found: FoundConfig, read: () => T): T {
+function inConfig<T>(found: FoundConfig, key: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof UsageError) throw new FormatError(error.message, undefined, { file: found.file });
-    throw error;
+    if (!(error instanceof UsageError)) throw error;
+    const place = found.placeOf(key);
+    throw new FormatError(inCliWords(error.message, { option: error.option ?? '', key: place.key }), undefined, place);
   }
 }
 

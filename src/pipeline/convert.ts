@@ -1,6 +1,6 @@
 import { EM_ARM, machineName } from '../read/elf/constants.js';
 import { findSymbol } from '../read/elf/symbols.js';
-import { LayoutError, UsageError } from '../errors.js';
+import { badOption, LayoutError, UsageError } from '../errors.js';
 import { collectBytes, fillByte, type OutputFormat, type WriteOptions } from '../write/format.js';
 import { formatByName } from '../write/registry.js';
 import type { ChecksumRequest, ChecksumSpec } from '../transform/insert-checksum.js';
@@ -90,7 +90,7 @@ export function planConversion(inputs: Uint8Array | FirmwareInput | readonly Fir
   if (!first) throw new UsageError('no input to convert');
   // The fill value serves the BIN and UF2 writers and every transform: check it once, for all.
   fillByte({ fill: options.fill });
-  const layout = typeof options.dfuseLayout === 'string' ? parseDfuseLayout(options.dfuseLayout, 'options.dfuseLayout') : options.dfuseLayout;
+  const layout = typeof options.dfuseLayout === 'string' ? parseDfuseLayout(options.dfuseLayout) : options.dfuseLayout;
   const given = options.windows ?? (layout ? dfuseWindows(layout, 'options.dfuseLayout') : undefined);
   const selected = firmware.map((input) => ({ input, selection: selectInput(input, windowsForInput(input, given)) }));
   for (const { input } of selected) {
@@ -123,11 +123,11 @@ export function planConversion(inputs: Uint8Array | FirmwareInput | readonly Fir
 
 /** One BIN per window: each window's bytes go to one file only, so windows must not overlap. */
 function checkSplit(format: OutputFormat, windows: readonly FlashWindow[]): void {
-  if (format.name !== 'bin') throw new UsageError(`options.split writes one BIN file per window, not ${format.title}`);
+  if (format.name !== 'bin') throw new UsageError(`options.split writes one BIN file per window, not ${format.title}`, { option: 'split' });
   const sorted = [...windows].sort((a, b) => a.start - b.start);
   sorted.forEach((w, i) => {
     const next = sorted[i + 1];
-    if (next && next.start < w.end) throw new UsageError(`options.split: windows ${w.name} and ${next.name} overlap, so their files would share bytes`);
+    if (next && next.start < w.end) throw new UsageError(`options.split: windows ${w.name} and ${next.name} overlap, so their files would share bytes`, { option: 'split' });
   });
 }
 
@@ -165,5 +165,5 @@ function checksumRequest(spec: ChecksumSpec, inputs: readonly FirmwareInput[]): 
     const symbol = input.format === 'elf' ? findSymbol(input.elf, spec.where) : undefined;
     if (symbol) return { ...spec, address: symbol.lma };
   }
-  throw new UsageError(`options.checksums ${spec.algorithm.name}@${spec.where}: no ELF input defines the symbol ${spec.where}`);
+  throw badOption('checksums', `${spec.algorithm.name}@${spec.where}`, `no ELF input defines the symbol ${spec.where}`);
 }

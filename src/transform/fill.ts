@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { badOption } from '../errors.js';
 import { ADDRESS_SPACE_END } from '../numbers.js';
 import { MemoryImage } from '../image/memory-image.js';
 import { intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
@@ -29,7 +29,7 @@ export function coverWithFill(image: MemoryImage, spans: readonly Span[], fill: 
  */
 export function alignToWriteUnit(image: MemoryImage, alignment: number, fill: number, within?: readonly Span[]): Filled {
   if (!Number.isInteger(alignment) || alignment < 1 || alignment > 0x1000_0000 || (alignment & (alignment - 1)) !== 0) {
-    throw new UsageError(`options.align ${alignment}: the write unit must be a power of two`);
+    throw badOption('align', alignment, 'the write unit must be a power of two');
   }
   const spans = image.ranges().map((r) => ({
     start: Math.floor(r.start / alignment) * alignment,

@@ -218,7 +218,7 @@ function windowSource(choice: PageWindows): WindowSource {
       return { windows, ram, dfuse: undefined, notes: skipped.map((line) => `left out ${line}`) };
     }
     case 'dfuse': {
-      const layout = parseDfuseLayout(choice.layout, '--dfuse-layout');
+      const layout = parseDfuseLayout(choice.layout);
       return { windows: dfuseWindows(layout, '--dfuse-layout'), ram: undefined, dfuse: layout, notes: [] };
     }
   }
