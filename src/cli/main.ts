@@ -159,7 +159,7 @@ async function convertFile(line: CommandLine, io: CliIo, seen: { settings?: Sett
   const inputs = plan.inputs.map(({ input, selection }, i) => ({
     path: files[i]?.path ?? input.name,
     size: files[i]?.size ?? 0,
-    analysis: analyse(input, selection, { ramRegions: settings.ram }),
+    analysis: analyse(input, selection, { ramRegions: settings.ram, checksums: plan.transforms.flatMap((t) => (t.kind === 'checksum' ? [t] : [])) }),
   }));
   const run = { inputs, image: plan.image, transforms: plan.transforms, notes };
   const findings = strictFailures(inputs.flatMap((i) => i.analysis.findings));

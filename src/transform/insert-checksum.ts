@@ -22,6 +22,11 @@ export interface InsertedChecksum {
   readonly address: number;
   readonly range: Span;
   readonly value: number;
+  /**
+   * The 4 bytes the result replaced, in address order: a placeholder the firmware reserves is
+   * erased (all 0xFF) or zero; anything else was probably code or data (the findings say so).
+   */
+  readonly replaced: readonly number[];
 }
 
 /**
@@ -61,7 +66,7 @@ export function insertChecksum(
   new DataView(result.buffer).setUint32(0, value, !request.bigEndian);
   return {
     image: image.overwrite(request.address, result, `${request.algorithm.name} checksum`),
-    inserted: { algorithm: request.algorithm.name, bigEndian: request.bigEndian === true, address: request.address, range, value },
+    inserted: { algorithm: request.algorithm.name, bigEndian: request.bigEndian === true, address: request.address, range, value, replaced: [...image.read(place.start, place.end)] },
   };
 }
 
