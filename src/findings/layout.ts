@@ -175,7 +175,7 @@ function placedRanges(elf: ElfFile): { load: PlacedRange[]; run: PlacedRange[] }
 /** Whether two ranges with file bytes hold the same bytes where they overlap. */
 function sameBytes(elf: ElfFile, a: PlacedRange, b: PlacedRange, span: Span): boolean {
   if (a.fileOffset === undefined || b.fileOffset === undefined) return false;
-  const bytesOf = (r: PlacedRange) => elf.bytes.subarray((r.fileOffset as number) + (span.start - r.start), (r.fileOffset as number) + (span.end - r.start));
+  const bytesOf = (r: PlacedRange) => elf.source.read((r.fileOffset as number) + (span.start - r.start), span.end - span.start);
   const x = bytesOf(a);
   const y = bytesOf(b);
   return x.length === y.length && x.every((v, i) => v === y[i]);
