@@ -306,14 +306,14 @@ describe('chains of links', () => {
 
 describe('special files and standard output get their bytes piece by piece', () => {
   const CHUNKS = 64;
-  /** A writer that checks each chunk comes back (ChunkPool) once written, counting the chunks made. */
+  /** A writer that checks each chunk comes back (ChunkPool) once written (this one or, with a write in flight, the one before), counting the chunks made. */
   function counted(handedBack: boolean) {
     const state = { made: 0 };
     function* chunks(): Generator<Uint8Array, void, Uint8Array | undefined> {
       for (let i = 0; i < CHUNKS; i++) {
         const given = yield new Uint8Array(1 << 16).fill(i);
         state.made++;
-        if (handedBack && given?.[0] !== i) throw new Error(`chunk ${i} was not handed back after it was written`);
+        if (handedBack && i > 0 && given?.[0] !== i && given?.[0] !== i - 1) throw new Error(`after chunk ${i}, neither it nor the one before was handed back`);
       }
     }
     return { state, chunks: chunks() };

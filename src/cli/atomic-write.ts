@@ -220,7 +220,7 @@ async function writeTemporary(path: string, chunks: Iterable<Uint8Array>, replac
   pending.add(path);
   try {
     try {
-      const size = await writeChunks(fd, chunks, io);
+      const size = await writeChunks(fd, start(chunks), io, BLOCKING_BYTES);
       if (replacing) takeOwnerAndMode(fd, replacing);
       return size;
     } finally {
@@ -232,32 +232,67 @@ async function writeTemporary(path: string, chunks: Iterable<Uint8Array>, replac
   }
 }
 
-async function writeChunks(fd: number, chunks: Iterable<Uint8Array>, io: AtomicWriteFs): Promise<number> {
-  const iterator = chunks[Symbol.iterator]() as Iterator<Uint8Array, unknown, Uint8Array | undefined>;
-  // The chunk on its way to the disk on the thread pool, while the writer encodes the next one here.
-  let inFlight: { chunk: Uint8Array; done: Promise<void> } | undefined;
+/** Chunks shorter than this are gathered into a batch of BATCH_SIZE bytes before they are written. */
+const SMALL_CHUNK = 64 * 1024;
+const BATCH_SIZE = 1024 * 1024;
+
+/**
+ * Writes a started writer's chunks to `fd`: while fewer than `blockingBytes` are written, with
+ * blocking writes; then on the thread pool, one write in flight while the writer encodes the
+ * next chunk. Small chunks (a sparse image's pieces, DfuSe element headers) are copied into a
+ * batch first: one write call per chunk made 100,000 pieces cost 5 s of waiting for the thread
+ * pool. A chunk on disk (or copied) goes back to the writer to be filled again (ChunkPool).
+ */
+async function writeChunks(fd: number, writer: Started, io: AtomicWriteFs, blockingBytes: number): Promise<number> {
+  let sent = 0;
+  let inFlight: { bytes: Uint8Array; done: Promise<void> } | undefined;
+  /** Writes `bytes`; returns bytes now on disk: these (a blocking write) or the ones written before. */
+  const send = async (bytes: Uint8Array): Promise<Uint8Array | undefined> => {
+    if (inFlight === undefined && sent + bytes.length <= blockingBytes) {
+      for (let at = 0; at < bytes.length; ) at += io.writeSync(fd, bytes.subarray(at));
+      sent += bytes.length;
+      return bytes;
+    }
+    const previous = inFlight;
+    if (previous) await previous.done;
+    const done = writeAll(io, fd, bytes);
+    // Awaited above or below; this only keeps a failure during encoding from counting as unhandled.
+    done.catch(() => undefined);
+    inFlight = { bytes, done };
+    sent += bytes.length;
+    return previous?.bytes;
+  };
+  // Two batches: one being written while the other fills.
+  let batch: Uint8Array | undefined;
+  let spare: Uint8Array | undefined;
+  let used = 0;
+  const flush = async (): Promise<void> => {
+    if (!batch || used === 0) return;
+    await send(batch.subarray(0, used));
+    [batch, spare] = [spare, batch];
+    used = 0;
+  };
   try {
-    let written = 0;
-    for (let step = iterator.next(); step.done !== true; ) {
+    let size = 0;
+    for (let step = writer.first; step.done !== true; ) {
       const chunk = step.value;
-      // A chunk on disk goes back to the writer to be filled again (ChunkPool).
+      size += chunk.length;
       let finished: Uint8Array | undefined;
-      if (inFlight === undefined && written + chunk.length <= BLOCKING_BYTES) {
-        for (let at = 0; at < chunk.length; ) at += io.writeSync(fd, chunk.subarray(at));
+      if (chunk.length < SMALL_CHUNK) {
+        if (used + chunk.length > BATCH_SIZE) await flush();
+        batch ??= new Uint8Array(BATCH_SIZE);
+        batch.set(chunk, used);
+        used += chunk.length;
         finished = chunk;
       } else {
-        if (inFlight) await inFlight.done;
-        finished = inFlight?.chunk;
-        const done = writeAll(io, fd, chunk);
-        // Awaited above or below; this only keeps a failure during encoding from counting as unhandled.
-        done.catch(() => undefined);
-        inFlight = { chunk, done };
+        await flush();
+        finished = await send(chunk);
       }
-      written += chunk.length;
-      step = iterator.next(finished);
+      step = writer.iterator.next(finished);
     }
+    await flush();
     await inFlight?.done;
-    return written;
+    return size;
   } finally {
     await inFlight?.done.catch(() => undefined);
   }
@@ -291,13 +326,8 @@ async function writeInPlace({ target, open, existing, writer }: Extract<Stage, {
   try {
     const now = fs.fstatSync(fd);
     if (now.dev !== existing.dev || now.ino !== existing.ino) throw new IoError('cannot write it: it was replaced by another file while flashcut ran', { file: target });
-    let size = 0;
-    for (let step = writer.first; step.done !== true; ) {
-      await writeAll(realFs, fd, step.value);
-      size += step.value.length;
-      step = writer.iterator.next(step.value);
-    }
-    return size;
+    // Never blocking: a FIFO's reader may be slow, and a signal must still be handled.
+    return await writeChunks(fd, writer, realFs, 0);
   } finally {
     fs.closeSync(fd);
   }
