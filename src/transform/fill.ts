@@ -21,6 +21,13 @@ export function coverWithFill(image: MemoryImage, spans: readonly Span[], fill: 
   return { image: MemoryImage.from([...image.chunks, ...pieces]), added };
 }
 
+/** Throws UsageError unless `unit` is a flash write unit: a power of two from 1 to 256 MiB. */
+export function checkWriteUnit(unit: number): void {
+  if (!Number.isInteger(unit) || unit < 1 || unit > 0x1000_0000 || (unit & (unit - 1)) !== 0) {
+    throw new UsageError(`options.align ${unit}: the write unit must be a power of two (1, 2, 4, ... bytes)`);
+  }
+}
+
 /**
  * Extends every contiguous run outward to `alignment`-byte boundaries (a power of two, such as
  * 8 for STM32L4 double words or 32 for STM32H7 flash words), so that no flash word is written
@@ -28,9 +35,7 @@ export function coverWithFill(image: MemoryImage, spans: readonly Span[], fill: 
  * alignment that is not a power of two.
  */
 export function alignToWriteUnit(image: MemoryImage, alignment: number, fill: number, within?: readonly Span[]): Filled {
-  if (!Number.isInteger(alignment) || alignment < 1 || alignment > 0x1000_0000 || (alignment & (alignment - 1)) !== 0) {
-    throw new UsageError(`options.align ${alignment}: the write unit must be a power of two`);
-  }
+  checkWriteUnit(alignment);
   const spans = image.ranges().map((r) => ({
     start: Math.floor(r.start / alignment) * alignment,
     end: Math.min(ADDRESS_SPACE_END, Math.ceil(r.end / alignment) * alignment),

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { alignToWriteUnit, fillGapsInWindows, padWindows, type Filled } from './fill.js';
+import { alignToWriteUnit, checkWriteUnit, fillGapsInWindows, padWindows, type Filled } from './fill.js';
 import { insertChecksum, type ChecksumRequest, type InsertedChecksum } from './insert-checksum.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import type { Span } from '../image/spans.js';
@@ -35,6 +35,7 @@ export function applyTransforms(
   windows: readonly FlashWindow[],
   options: TransformOptions,
 ): { image: MemoryImage; transforms: TransformRecord[] } {
+  if (options.align !== undefined) checkWriteUnit(options.align);
   const fill = options.fill ?? 0xff;
   const transforms: TransformRecord[] = [];
   let current = image;
