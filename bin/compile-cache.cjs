@@ -6,7 +6,6 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const vm = require('node:vm');
 const Module = require('node:module');
 
 /**
@@ -68,7 +67,7 @@ function load(file) {
   const key = require('node:crypto').createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(source).digest('hex');
   const cacheFile = path.join(folder, `${key}.v8cache`);
   const cachedData = readCache(cacheFile);
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  const script = new (require('node:vm').Script)(Module.wrap(source), { filename: file, cachedData });
   const module = { exports: {} };
   if (cachedData === undefined || script.cachedDataRejected) {
     // Made at exit, so that the cache holds the functions this run compiled too.

@@ -32,6 +32,12 @@ export interface ErrorPlace {
   readonly line?: number | undefined;
   readonly column?: number | undefined;
   readonly offset?: number | undefined;
+  /**
+   * The library option whose value is wrong (a ConvertOptions field, `recordLength`), when the
+   * error is about one: a front end names it its own way, at the place it was given (a flag, a
+   * configuration key), rather than at the file being read or written.
+   */
+  readonly option?: string | undefined;
 }
 
 /**
@@ -46,6 +52,7 @@ export class FlashcutError extends Error {
   line: number | undefined;
   column: number | undefined;
   offset: number | undefined;
+  option: string | undefined;
   constructor(code: ErrorCode, message: string, place: ErrorPlace = {}) {
     super(message);
     this.name = new.target.name;
@@ -55,6 +62,7 @@ export class FlashcutError extends Error {
     this.line = place.line;
     this.column = place.column;
     this.offset = place.offset;
+    this.option = place.option;
   }
 
   /** Fills in the parts of `place` that are still unknown (a deeper reader's are kept) and returns the error. */
@@ -63,6 +71,7 @@ export class FlashcutError extends Error {
     this.line ??= place.line;
     this.column ??= place.column;
     this.offset ??= place.offset;
+    this.option ??= place.option;
     return this;
   }
 }
@@ -113,6 +122,14 @@ export class UsageError extends FlashcutError {
   constructor(message: string, place?: ErrorPlace) {
     super('usage', message, place);
   }
+}
+
+/**
+ * A value of the library option `option` (a ConvertOptions field) that cannot be used; the
+ * message starts `options.NAME VALUE:`, which a front end shows in its own words.
+ */
+export function badOption(option: string, value: unknown, why: string): UsageError {
+  return new UsageError(`options.${option} ${String(value)}: ${why}`, { option });
 }
 
 /** A file could not be read or written. */

@@ -1,3 +1,4 @@
+import { thrown } from './helpers/thrown.js';
 import { describe, expect, it } from 'vitest';
 import { LayoutError, LimitError, UsageError } from '../src/errors.js';
 import { rawBinary } from '../src/write/bin.js';
@@ -36,7 +37,15 @@ describe('BIN writer', () => {
 
   it('extends to --pad-to', () => {
     expect([...bin(image([0x10, Uint8Array.of(7)]), { padTo: 0x14 })]).toEqual([7, 0xff, 0xff, 0xff]);
-    expect([...bin(image([0x10, Uint8Array.of(7, 8)]), { padTo: 0x11 })]).toEqual([7, 8]);
+    expect([...bin(image([0x10, Uint8Array.of(7, 8)]), { padTo: 0x12 })]).toEqual([7, 8]);
+  });
+
+  // objcopy --pad-to below the end writes the file unpadded without a word; the user asked for a
+  // size the file cannot have, so flashcut says so (and names the option for the front end).
+  it('refuses a padTo below the end of the image', () => {
+    const error = thrown(() => bin(image([0x10, Uint8Array.of(7, 8)]), { padTo: 0x11 }));
+    expect(error).toMatchObject({ kind: 'usage', option: 'padTo' });
+    expect(error.message).toBe('options.padTo 0x00000011: the image runs to 0x00000011, and padding cannot shorten the file: give 0x00000012 or more, or leave it out');
   });
 
   it('refuses fill beyond --max-gap, naming both ranges and the size, before producing anything', () => {

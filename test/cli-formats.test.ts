@@ -63,7 +63,7 @@ describe('CLI: output formats', () => {
 
   it.each([
     [['--uf2-family', 'NOPE'], /UF2 family list/],
-    [['--dfu-vid', '0x10000'], /does not fit 16 bits/],
+    [['--dfu-vid', '0x10000'], /--dfu-vid 65536: the DfuSe suffix's idVendor has 16 bits/],
     [['--srec-type', '19'], /holds 16-bit addresses/],
   ])('refuses %s with exit code 2', async (options, message) => {
     const ext = options[0] === '--uf2-family' ? 'uf2' : options[0] === '--dfu-vid' ? 'dfu' : 'srec';
@@ -98,11 +98,11 @@ describe('CLI: inputs', () => {
     ]);
   });
 
-  it('shows file:line for a bad record', async () => {
+  it('shows file:line:column for a bad record (the checksum digits)', async () => {
     writeFileSync(path('bad.hex'), ':020000040800F2\r\n:0400000001020304F1\r\n:00000001FF\r\n');
     const result = await run(path('bad.hex'), '-o', path('out.bin'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`flashcut: ${path('bad.hex')}:2: error: checksum 0xF1 is wrong: the record's bytes need 0xF2\n`);
+    expect(result.stderr).toBe(`flashcut: ${path('bad.hex')}:2:18: error: checksum 0xF1 is wrong: the record's bytes need 0xF2\n`);
   });
 
   it('follows --input-format over the content', async () => {

@@ -57,6 +57,32 @@ describe('merging inputs', () => {
     expect(decode(out).startLinear).toBeUndefined();
   });
 
+  // The README asks for a placeholder at WHERE; bytes that are neither erased nor zero were code or data.
+  describe('a checksum over bytes that are not a placeholder', () => {
+    // The app's first bytes are pattern bytes (code), its padded window's last word is fill (0xFF).
+    const args = [app, '-r', 'APP=0x08004000:16K', '--pad-window', 'APP'];
+    it('is a warning naming the bytes it replaced, in the summary and in --json', async () => {
+      const out = join(dir, 'crc-over-code.hex');
+      const { code, stderr } = await runCli([...args, '-o', out, '--crc', 'crc32@0x08004010']);
+      expect(code).toBe(0);
+      const replaced = [...pattern(3000, 3).subarray(0x10, 0x14)].map((b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`).join(' ');
+      expect(stderr.replace(/\s+/g, " ")).toContain(`checksum-over-data: the crc32 at 0x08004010 replaced ${replaced}, which is neither erased (0xFF) nor zero`);
+      const json = JSON.parse((await runCli([...args, '-o', out, '--crc', 'crc32@0x08004010', '--json'])).stdout) as { findings: { code: string }[]; transforms: { replaced?: number[] }[] };
+      expect(json.findings.map((f) => f.code)).toContain('checksum-over-data');
+      expect(json.transforms.at(-1)?.replaced).toEqual([...pattern(3000, 3).subarray(0x10, 0x14)]);
+    });
+    it('fails --strict, writing nothing', async () => {
+      const out = join(dir, 'crc-strict.hex');
+      const { code } = await runCli([...args, '-o', out, '--crc', 'crc32@0x08004010', '--strict']);
+      expect(code).toBe(3);
+      expect(() => readFileSync(out)).toThrow();
+    });
+    it('is no finding over erased bytes (a placeholder)', async () => {
+      const { code, stderr } = await runCli([...args, '-o', join(dir, 'crc-ok.hex'), '--crc', 'crc32@0x08007FFC', '--strict']);
+      expect([code, stderr]).toEqual([0, expect.not.stringContaining('checksum-over-data')]);
+    });
+  });
+
   it('reports every transform in the summary and in --json', async () => {
     const out = join(dir, 'report.hex');
     const { code, stderr } = await runCli([sane, '-o', out, '-r', 'FLASH=0x08000000:0xFF00', '-r', 'IDFLASH=0x0800FF00:256', '--align', '32', '--pad-window', 'IDFLASH', '--crc', 'crc32@0x0800FFFC']);

@@ -122,7 +122,7 @@ describe('--dfuse-layout', () => {
   it('refuses a malformed layout with the column', async () => {
     const result = await run([`${SEED}/sane.elf`, '-o', join(dir, 'a.hex'), '--dfuse-layout', '@Internal Flash  /0x08000000/04*016Kz']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('--dfuse-layout at column 30: expected a sector run');
+    expect(result.stderr).toContain('--dfuse-layout, character 30: expected a sector run');
   });
 });
 
@@ -188,14 +188,14 @@ describe('project configuration', () => {
   });
 
   it.each([
-    [{ ld: 'app.ld', output: 'a.hex', fil: 255 }, 'package.json: "flashcut.fil": no such setting (did you mean \"fill\"?), found 255'],
-    [{ ld: 'app.ld', output: 'a.hex', fill: 256 }, 'package.json: "flashcut.fill": expected a byte value 0..255 (a number, or a string like "0xFF"), found 256'],
-    [{ ld: 7, output: 'a.hex' }, 'package.json: "flashcut.ld": expected a non-empty string, found 7'],
-    [{ windows: ['FLASH=0x08000000'], output: 'a.hex' }, 'package.json: "flashcut.windows[0]": expected [NAME=]ORIGIN:LENGTH, e.g. "FLASH=0x08000000:512K", found "FLASH=0x08000000"'],
-    [{ windows: 'FLASH=0:1', ld: 'app.ld', output: 'a.hex' }, 'package.json: "flashcut.ld": expected only one of windows, ld, dfuseLayout (this file also has "flashcut.windows"), found "app.ld"'],
-    [{ ld: 'app.ld', output: 'a.hex', format: 'svg' }, `package.json: "flashcut.format": expected one of ${formatNames().join(', ')}, found "svg"`],
-    [['ld'], 'package.json: "flashcut": expected an object, found ["ld"]'],
-  ])('refuses %j with one line naming the key', async (config, message) => {
+    [{ ld: 'app.ld', output: 'a.hex', fil: 255 }, 'package.json:1:57: "flashcut.fil": no such setting (did you mean \"fill\"?), found 255'],
+    [{ ld: 'app.ld', output: 'a.hex', fill: 256 }, 'package.json:1:57: "flashcut.fill": expected a byte value 0..255 (a number, or a string like "0xFF"), found 256'],
+    [{ ld: 7, output: 'a.hex' }, 'package.json:1:26: "flashcut.ld": expected a non-empty string, found 7'],
+    [{ windows: ['FLASH=0x08000000'], output: 'a.hex' }, 'package.json:1:37: "flashcut.windows[0]": expected [NAME=]ORIGIN:LENGTH, e.g. "FLASH=0x08000000:512K", found "FLASH=0x08000000"'],
+    [{ windows: 'FLASH=0:1', ld: 'app.ld', output: 'a.hex' }, 'package.json:1:48: "flashcut.ld": expected only one of windows, ld, dfuseLayout (this file also has "flashcut.windows"), found "app.ld"'],
+    [{ ld: 'app.ld', output: 'a.hex', format: 'svg' }, `package.json:1:57: "flashcut.format": expected one of ${formatNames().join(', ')}, found "svg"`],
+    [['ld'], 'package.json:1:14: "flashcut": expected an object, found ["ld"]'],
+  ])('refuses %j with one line naming the key at its line and column', async (config, message) => {
     const elf = project(config);
     const result = await run([elf]);
     expect(result.code).toBe(1);

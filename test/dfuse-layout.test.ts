@@ -48,13 +48,13 @@ describe('DfuSe layout strings', () => {
     ['@Flash /0x08000000/04*016Kg;', 28, "',' and another sector run, or '/' and another start address, found \";\""],
     ['@Flash /0x08000000/00*016Kg', 20, 'a sector run with at least one sector of at least one byte'],
     ['@Flash /0xFFFF0000/02*064Kg', 20, 'a sector run that ends within the 32-bit address space (this one starts at 0xFFFF0000)'],
-  ])('%s fails at column %i', (text, column, expected) => {
+  ])('%s fails at character %i', (text, column, expected) => {
     expect(() => parseDfuseLayout(text)).toThrow(UsageError);
-    expect(() => parseDfuseLayout(text)).toThrow(`--dfuse-layout at column ${column}: expected ${expected}`);
+    expect(() => parseDfuseLayout(text)).toThrow(`options.dfuseLayout, character ${column}: expected ${expected}`);
   });
 
   it('refuses overlapping groups', () => {
-    expect(() => parseDfuseLayout('@X /0x08000000/02*016Kg/0x08004000/01*016Kg')).toThrow('--dfuse-layout: sectors at 0x08000000 and 0x08004000 overlap');
+    expect(() => parseDfuseLayout('@X /0x08000000/02*016Kg/0x08004000/01*016Kg')).toThrow("options.dfuseLayout: sectors at 0x08000000 and 0x08004000 overlap");
   });
 
   it('accepts the trailing spaces and NUL of a fixed-size descriptor', () => {
@@ -72,7 +72,7 @@ describe('DfuSe windows and sectors', () => {
   });
 
   it('refuses a layout with nothing writable', () => {
-    expect(() => dfuseWindows(parseDfuseLayout('@ROM /0x1FFF0000/01*030Ka'), 'x')).toThrow('x: no sector is writable (type d, e, f or g)');
+    expect(() => dfuseWindows(parseDfuseLayout('@ROM /0x1FFF0000/01*030Ka'), 'x')).toThrow("options.dfuseLayout: no sector is writable (type d, e, f or g)");
   });
 
   it('names the sectors a download erases, merging neighbours', () => {

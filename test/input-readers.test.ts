@@ -1,3 +1,4 @@
+import { describeError, errorLine } from '../src/cli/error-report.js';
 import { describe, expect, it } from 'vitest';
 import { FormatError, LayoutError, UsageError } from '../src/errors.js';
 import { MemoryImage } from '../src/image/memory-image.js';
@@ -93,10 +94,11 @@ describe('Intel HEX reader', () => {
     expect(() => readIntelHex(new Uint8Array(0), 'a.hex')).toThrow(FormatError);
   });
 
-  it('names both lines when two records put different bytes at one address', () => {
+  it('names both lines when two records put different bytes at one address: one as the place, GCC-shaped, the other in the message', () => {
     const input = readIntelHex(bytes([hexRecord(0, 0x10, [1, 2]), hexRecord(0, 0x11, [3]), EOF_RECORD]), 'a.hex');
-    expect(() => MemoryImage.from(input.pieces)).toThrow(LayoutError);
-    expect(() => MemoryImage.from(input.pieces)).toThrow(/a.hex line 1 and a.hex line 2 put different bytes at 0x00000011/);
+    const error = thrown(() => MemoryImage.from(input.pieces));
+    expect(error).toBeInstanceOf(LayoutError);
+    expect(errorLine(describeError(error))).toBe('flashcut: a.hex:2: error: different bytes at 0x00000011: 0x03 here, 0x02 at a.hex:1');
   });
 });
 

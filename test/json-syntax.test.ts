@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonSyntaxError } from '../src/cli/json-syntax.js';
+import { jsonPlaces, jsonSyntaxError } from '../src/cli/json-syntax.js';
 import { Random } from './helpers/random.js';
 
 /** Where a case's error should be: the offset of the first '§' in the text, which is then removed. */
@@ -52,5 +52,15 @@ describe('jsonSyntaxError', () => {
       }
       expect(jsonSyntaxError(text) === undefined, text).toBe(valid);
     }
+  });
+});
+
+describe('jsonPlaces', () => {
+  it('places each key and array item of the first levels, by path', () => {
+    const text = '{\n  "windows": ["A", "B"],\n  "flashcut": { "recordLength": 300, "deep": { "x": [1] } }\n}';
+    const places = jsonPlaces(text);
+    const at = (path: string) => text.slice(places.get(path), (places.get(path) ?? 0) + 8);
+    expect([at('windows'), at('windows[1]'), at('flashcut.recordLength'), at('flashcut.deep.x')]).toEqual(['"windows', '"B"],\n  ', '"recordL', '"x": [1]']);
+    expect(places.has('flashcut.deep.x[0]')).toBe(false);
   });
 });

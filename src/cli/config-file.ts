@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { FormatError } from '../errors.js';
+import { FormatError, type ErrorPlace } from '../errors.js';
 import { FilesRead, readRegularText } from './files-read.js';
 import { validateConfig, type ProjectConfig } from '../config/project-config.js';
 import { displayPath } from './paths.js';
-import { jsonSyntaxError } from './json-syntax.js';
+import { jsonPlaces, jsonSyntaxError } from './json-syntax.js';
 
 /** A configuration and where it was found. */
 export interface FoundConfig {
@@ -15,6 +15,13 @@ export interface FoundConfig {
   readonly file: string;
   /** The folder its paths are relative to. */
   readonly folder: string;
+  /** Where a key of the configuration stands in its file (`recordLength`, `windows[1]`), for errors about its value. */
+  readonly placeOf: (key: string) => KeyPlace;
+}
+
+/** A key of a configuration file: its path as the file spells it (`flashcut.recordLength`) and its file, line and column. */
+export interface KeyPlace extends ErrorPlace {
+  readonly key: string;
 }
 
 export const CONFIG_FILE = 'flashcut.config.json';
@@ -33,10 +40,10 @@ export function findConfig(startFolder: string, read: FilesRead = new FilesRead(
     if (existsSync(own)) return readConfig(displayPath(own), read);
     const pkg = displayPath(join(folder, 'package.json'));
     if (existsSync(pkg)) {
-      const json = readJson(pkg, new FilesRead());
+      const { json, placeOf } = readJson(pkg, new FilesRead());
       if (typeof json === 'object' && json !== null && 'flashcut' in json) {
         read.note(pkg, 'the project configuration');
-        return { config: validateConfig((json as { flashcut: unknown }).flashcut, pkg, 'flashcut.'), label: `${pkg} "flashcut"`, file: pkg, folder };
+        return packageConfig(json, pkg, folder, placeOf);
       }
     }
     if (dirname(folder) === folder) return undefined;
@@ -45,27 +52,39 @@ export function findConfig(startFolder: string, read: FilesRead = new FilesRead(
 
 /** Reads a configuration file named with --config: a flashcut.config.json, or a package.json's `flashcut` object. */
 export function readConfig(path: string, read: FilesRead = new FilesRead()): FoundConfig {
-  const json = readJson(path, read);
+  const { json, placeOf } = readJson(path, read);
   const folder = dirname(resolve(path));
-  if (path.endsWith('package.json')) {
-    const inner = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).flashcut : undefined;
-    if (inner === undefined) throw new FormatError('has no "flashcut" key', undefined, { file: path });
-    return { config: validateConfig(inner, path, 'flashcut.'), label: `${path} "flashcut"`, file: path, folder };
-  }
-  return { config: validateConfig(json, path), label: path, file: path, folder };
+  if (path.endsWith('package.json')) return packageConfig(json, path, folder, placeOf);
+  return { config: validateConfig(json, path, '', placeOf), label: path, file: path, folder, placeOf };
 }
 
-/** Parses a JSON file, noting it in `read`. */
-function readJson(path: string, read: FilesRead): unknown {
+/** The `flashcut` object of a package.json; its keys are `flashcut.KEY` in the file. */
+function packageConfig(json: unknown, path: string, folder: string, placeOf: (key: string) => KeyPlace): FoundConfig {
+  const inner = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).flashcut : undefined;
+  if (inner === undefined) throw new FormatError('has no "flashcut" key', undefined, { file: path });
+  const placeOfKey = (key: string) => placeOf(`flashcut.${key}`);
+  return { config: validateConfig(inner, path, 'flashcut.', placeOf), label: `${path} "flashcut"`, file: path, folder, placeOf: placeOfKey };
+}
+
+/** Parses a JSON file, noting it in `read`; `placeOf` gives the file, line and column of a key path (`flashcut.windows[1]`). */
+function readJson(path: string, read: FilesRead): { json: unknown; placeOf: (key: string) => KeyPlace } {
   const text = readRegularText(path, MAX_CONFIG_BYTES, read, 'the project configuration');
   // A byte-order mark, which Windows editors may write first, is not JSON.
   const json = text.replace(/^\uFEFF/, '');
+  let value: unknown;
   try {
-    return JSON.parse(json) as unknown;
+    value = JSON.parse(json) as unknown;
   } catch (error) {
     const syntax = jsonSyntaxError(json) ?? { offset: json.length, reason: (error as Error).message };
     throw new FormatError(`not valid JSON: ${syntax.reason}`, undefined, { file: path, ...lineAndColumn(json, syntax.offset) });
   }
+  let places: Map<string, number> | undefined;
+  const placeOf = (key: string): KeyPlace => {
+    places ??= jsonPlaces(json);
+    const offset = places.get(key);
+    return { key, file: path, ...(offset === undefined ? {} : lineAndColumn(json, offset)) };
+  };
+  return { json: value, placeOf };
 }
 
 /** The 1-based line and column of an offset in a text. */

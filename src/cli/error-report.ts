@@ -1,6 +1,6 @@
 import { FlashcutError, type ErrorCode, type ErrorKind } from '../errors.js';
 import { isSystemError, systemText } from './files-read.js';
-import { FLAG_OF_OPTION } from './option-flags.js';
+import { inCliWords, type ConfigPlaceOf } from './option-flags.js';
 import { oneLine } from './text.js';
 
 /** Exit codes, as documented in `--help` and the README: one per error kind, and 3 for --strict. */
@@ -21,12 +21,22 @@ export interface ErrorRecord {
   readonly offset?: number | undefined;
 }
 
-/** What the command line says about `error`, whatever threw it. */
-export function describeError(error: unknown): ErrorRecord {
+/**
+ * What the command line says about `error`, whatever threw it. An error about an option's value
+ * is placed where the value was given, not at the file being read or written: at its key in the
+ * configuration (`configPlaceOf`; then the file's content is wrong, kind input), or at its flag.
+ */
+export function describeError(error: unknown, configPlaceOf?: ConfigPlaceOf): ErrorRecord {
   if (error instanceof FlashcutError) {
-    const message = error.message.replace(/\boptions\.(\w+)/g, (name, option: string) => FLAG_OF_OPTION[option] ?? name);
-    const { kind, code, file, line, column, offset } = error;
-    return { kind, code, exitCode: EXIT_OF_KIND[kind], message, file, line, column, offset };
+    const { option } = error;
+    const given = option === undefined ? undefined : configPlaceOf?.(option);
+    if (option !== undefined && given !== undefined) {
+      const { file, line, column } = given;
+      return { kind: 'input', code: 'format', exitCode: EXIT.input, message: inCliWords(error.message, { option, key: given.key }), file, line, column };
+    }
+    const { kind, code } = error;
+    const { file, line, column, offset } = option === undefined ? error : {};
+    return { kind, code, exitCode: EXIT_OF_KIND[kind], message: inCliWords(error.message), file, line, column, offset };
   }
   // A system error no code of ours caught (a write to a closed stream, ...) is still io.
   if (isSystemError(error)) {

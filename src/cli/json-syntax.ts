@@ -79,3 +79,52 @@ function scalarEnd(text: string, start: number): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * Where each value of a valid JSON text stands, by path (`windows`, `windows[1]`,
+ * `flashcut.recordLength`): the offset of a member's key, or of an array item. Only the first
+ * `depth` levels are listed, so that the map stays small whatever the text holds.
+ */
+export function jsonPlaces(text: string, depth = 3): Map<string, number> {
+  const places = new Map<string, number>();
+  /** The open containers: their path, and for an array the next item's index. */
+  const open: { path: string; index: number | undefined }[] = [];
+  let key: { name: string; at: number } | undefined;
+  const child = () => {
+    const parent = open.at(-1);
+    if (parent === undefined) return undefined;
+    const name = parent.index === undefined ? (key?.name ?? '') : `${parent.path}[${parent.index}]`;
+    return parent.index === undefined ? (parent.path === '' ? name : `${parent.path}.${name}`) : name;
+  };
+  for (let i = 0; i < text.length; ) {
+    const c = text[i]!;
+    if (' \t\n\r,:'.includes(c)) {
+      i++;
+      continue;
+    }
+    if (c === '}' || c === ']') {
+      open.pop();
+      i++;
+      continue;
+    }
+    const parent = open.at(-1);
+    // In an object, a string before its ':' is a key.
+    if (parent?.index === undefined && parent !== undefined && key === undefined) {
+      const end = scalarEnd(text, i) ?? text.length;
+      key = { name: JSON.parse(text.slice(i, end)) as string, at: i };
+      i = end;
+      continue;
+    }
+    const path = child();
+    if (path !== undefined && open.length <= depth && !places.has(path)) places.set(path, parent?.index === undefined ? (key?.at ?? i) : i);
+    if (parent?.index !== undefined) parent.index++;
+    key = undefined;
+    if (c === '{' || c === '[') {
+      open.push({ path: path ?? '', index: c === '[' ? 0 : undefined });
+      i++;
+      continue;
+    }
+    i = scalarEnd(text, i) ?? text.length;
+  }
+  return places;
+}

@@ -1,7 +1,7 @@
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { planConversion, splitByWindow, writePlan, type ConversionPlan, type ConvertOptions } from '../pipeline/convert.js';
-import { inFile, IoError, UsageError } from '../errors.js';
+import { FlashcutError, inFile, IoError, UsageError } from '../errors.js';
 import type { OutputFormat, SrecType } from '../write/format.js';
 import { formatByName, formatForPath, outputFormats } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
@@ -51,8 +51,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let verbose = argv.includes('--verbose') || argv.includes('-v');
   let json = argv.includes('--json');
   let command: CliArgs['command'] = argv[0] === 'inspect' ? 'inspect' : 'convert';
+  /** The run's settings once known: an error about an option's value is then placed where it was given. */
+  const seen: { settings?: Settings } = {};
   try {
-    const parsed = await parseCommandLine(argv, packageVersion, io.width);
+    const parsed = await parseCommandLine(argv, packageVersion, () => io.width);
     if (parsed.kind === 'print') {
       io.stdout.write(parsed.text + '\n');
       return EXIT.ok;
@@ -60,9 +62,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     ({ command } = parsed.line);
     verbose = parsed.line.given.verbose ?? false;
     json = parsed.line.given.json ?? false;
-    return parsed.line.command === 'inspect' ? await inspectFile(parsed.line, io) : await convertFile(parsed.line, io);
+    return parsed.line.command === 'inspect' ? await inspectFile(parsed.line, io, seen) : await convertFile(parsed.line, io, seen);
   } catch (error) {
-    const { exitCode, ...record } = describeError(error);
+    const { exitCode, ...record } = describeError(error, seen.settings?.configPlaceOf);
     io.stderr.write(errorLine({ exitCode, ...record }) + '\n');
     if (verbose && record.kind === 'internal' && error instanceof Error && error.stack) io.stderr.write(error.stack + '\n');
     if (json) io.stdout.write(toJson(errorDocument({ version: packageVersion(), command, status: 'error', exitCode }, record)));
@@ -71,11 +73,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 /** `flashcut inspect`: the analysis as a table (or JSON) on standard output; exit 3 with --strict and findings. */
-async function inspectFile(line: CommandLine, io: CliIo): Promise<number> {
+async function inspectFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }): Promise<number> {
   const spec = line.inputs[0] ?? '';
   const read = new FilesRead();
   if (!isStdinInput(spec)) read.note(pathOfInput(spec), 'the input file');
-  const settings = resolveSettings(line, pathOfInput(spec), read);
+  const settings = (seen.settings = resolveSettings(line, pathOfInput(spec), read));
   const { args } = settings;
   const { path: inputPath, bytes, input } = await readInputFile(spec, args, io);
   const analysis = inspectInput(input, { windows: settings.windows, writeUnit: writeUnit(args) });
@@ -99,7 +101,7 @@ async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysi
   if (args.html === undefined && args.svg === undefined) return;
   for (const path of [args.html, args.svg]) if (path !== undefined) checkOutputPath(path, read);
   const { image, transforms } = applyTransforms(analysis.selection.image, analysis.windows, {
-    fill: optional(args.fill, (t) => parseNumber(t, '--fill')),
+    fill: optionValue('fill', args.fill, parseNumber),
     padWindows: args.padWindow,
     fillGaps: args.fillGaps,
     align: writeUnit(args),
@@ -114,11 +116,11 @@ async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysi
 }
 
 /** `flashcut INPUT... -o OUTPUT`: settings, outputs, inputs, the core's plan, --strict, then every output written or none. */
-async function convertFile(line: CommandLine, io: CliIo): Promise<number> {
+async function convertFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }): Promise<number> {
   checkCommandTypo(line.inputs[0]);
   const read = new FilesRead();
   for (const spec of line.inputs) if (!isStdinInput(spec)) read.note(pathOfInput(spec), 'the input file');
-  const settings = resolveSettings(line, pathOfInput(line.inputs[0] ?? ''), read);
+  const settings = (seen.settings = resolveSettings(line, pathOfInput(line.inputs[0] ?? ''), read));
   const { args } = settings;
   const targets = outputTargets(settings, read);
   const files: InputFile[] = [];
@@ -170,7 +172,7 @@ function runRecord(settings: Settings, plan: ConversionPlan, files: readonly Inp
   const inputs = plan.inputs.map(({ input, selection }, i) => ({
     path: files[i]?.path ?? input.name,
     size: files[i]?.bytes.length ?? 0,
-    analysis: analyse(input, selection, { ramRegions: plan.ram }),
+    analysis: analyse(input, selection, { ramRegions: plan.ram, checksums: plan.transforms.flatMap((t) => (t.kind === 'checksum' ? [t] : [])) }),
   }));
   return { inputs, image: plan.image, transforms: plan.transforms, notes };
 }
@@ -197,7 +199,9 @@ function reportRun(
       ? findingLines(quietFindings, painter(io.colour?.stderr ?? false), 'short')
       : undefined;
   const text = lines === undefined ? '' : terminalText(lines, io.colour?.stderr ?? false);
-  return () => io.stderr.write(text);
+  return () => {
+    if (text !== '') io.stderr.write(text);
+  };
 }
 
 interface OutputPart extends OutputTarget {
@@ -225,9 +229,9 @@ async function writeOutputs(
   report: (written: (WrittenOutput & OutputRecord)[]) => () => void,
   io: CliIo,
 ): Promise<void> {
-  // Only --json reports the digest, and hashing costs about 1.2 s per GB of output. Imported
-  // statically: bin/ runs the bundle as a vm.Script, where a dynamic import() throws.
-  const crypto = args.json ? { createHash } : undefined;
+  // Only --json reports the digest, and hashing costs about 1.2 s per GB of output; node:crypto
+  // is loaded only then (getBuiltinModule: bin/ runs the bundle as a vm.Script, where a dynamic import() throws).
+  const crypto = args.json ? process.getBuiltinModule('node:crypto') : undefined;
   // A limit of the output's format is that output's: the error names it.
   const pending = parts.map((part) => {
     const chunks = inFile(part.path, () => writePlan({ ...plan, format: part.format }, part.image));
@@ -305,18 +309,18 @@ export function conversionOptions(settings: Settings, formats: readonly OutputFo
     checksums: args.crc.map(parseChecksumSpec),
     recordLength: args.recordLength,
     eol: args.eol,
-    base: optional(args.base, (t) => parseAddress(t, '--base')),
-    fill: optional(settings.fill, (t) => parseNumber(t, '--fill')),
-    padTo: optional(args.padTo, (t) => parseAddress(t, '--pad-to')),
-    maxGap: optional(args.maxGap, (t) => parseNumber(t, '--max-gap')),
+    base: optionValue('base', args.base, parseAddress),
+    fill: optionValue('fill', settings.fill, parseNumber),
+    padTo: optionValue('padTo', args.padTo, parseAddress),
+    maxGap: optionValue('maxGap', args.maxGap, parseNumber),
     srecHeader: args.srecHeader,
     srecType: args.srecType === undefined ? undefined : (Number(args.srecType) as SrecType),
     dfuAlt: args.dfuAlt,
     dfuTargetName: args.dfuTargetName,
-    dfuVendor: optional(args.dfuVid, (t) => parseNumber(t, '--dfu-vid')),
-    dfuProduct: optional(args.dfuPid, (t) => parseNumber(t, '--dfu-pid')),
-    dfuDevice: optional(args.dfuDevice, (t) => parseNumber(t, '--dfu-device')),
-    uf2Family: optional(args.uf2Family, uf2FamilyId),
+    dfuVendor: optionValue('dfuVendor', args.dfuVid, parseNumber),
+    dfuProduct: optionValue('dfuProduct', args.dfuPid, parseNumber),
+    dfuDevice: optionValue('dfuDevice', args.dfuDevice, parseNumber),
+    uf2Family: optionValue('uf2Family', args.uf2Family, uf2FamilyId),
     split: args.split,
   };
 }
@@ -325,11 +329,27 @@ export function conversionOptions(settings: Settings, formats: readonly OutputFo
 function startAddressOf(option: string | false | undefined): number | null | undefined {
   if (option === undefined) return undefined;
   if (option === false || option.toLowerCase() === 'none') return null;
-  return parseAddress(option, '--start-address');
+  return optionValue('startAddress', option, parseAddress);
 }
 
+/** The write unit --align gives; the core refuses one that is not a power of two. */
 function writeUnit(args: CliArgs): number | undefined {
-  return optional(args.align, (t) => parseNumber(t, '--align'));
+  return optionValue('align', args.align, parseNumber);
+}
+
+/**
+ * The value of the library option `option` from its text, or undefined without one. An error
+ * names the option (`options.base`), which the report shows as the flag or configuration key
+ * that gave it.
+ */
+function optionValue<T>(option: string, text: string | undefined, parse: (text: string, what: string) => T): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parse(text, `options.${option}`);
+  } catch (error) {
+    if (error instanceof FlashcutError) error.at({ option });
+    throw error;
+  }
 }
 
 function header(args: CliArgs, failed: boolean, exitCode: number): { version: string; command: CliArgs['command']; status: ReportStatus; exitCode: number } {
@@ -381,10 +401,6 @@ async function systemErrorsNamed<T>(step: () => Promise<T>): Promise<T> {
     if (isSystemError(error)) throw new IoError(`cannot write it: ${systemText(error)}`, { file: error.path });
     throw error;
   }
-}
-
-function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {
-  return text === undefined ? undefined : parse(text);
 }
 
 function packageVersion(): string {

@@ -1,4 +1,4 @@
-import yargs, { type Argv, type Options } from 'yargs';
+import type { Argv, Options } from 'yargs';
 import { UsageError } from '../errors.js';
 import { parseNumber } from '../numbers.js';
 import { camelCase, nearest, OPTION_GROUPS, OPTIONS, type CommandName, type OptionRow, type OptionValues } from '../config/option-table.js';
@@ -47,38 +47,62 @@ const STDIN_TOKEN = '\u0000stdin';
 /**
  * Parses the command line: every option takes exactly its own value, inputs may stand anywhere,
  * a repeated single-value option keeps its last value, choices ignore case. yargs does the
- * parsing and the help text, without printing or exiting. Throws UsageError for a bad command line.
+ * parsing and the help text, without printing or exiting; a command line of only the plain
+ * forms (`--name value`, `-x value`, switches, inputs), which yargs reads one way only, is read
+ * from the scan of the same option table without loading yargs (test/cli-options.test.ts holds
+ * both readings equal). `width` (or a function giving it, read only for help) is the terminal's.
+ * Throws UsageError for a bad command line.
  */
-export async function parseCommandLine(argv: readonly string[], version: () => string, width: number): Promise<Parsed> {
+export function parseCommandLine(argv: readonly string[], version: () => string, width: number | (() => number)): Promise<Parsed> {
+  return parse(argv, version, width, true);
+}
+
+/** parseCommandLine with every command line read by yargs, for the test that holds both readings equal. */
+export function parseCommandLineByYargs(argv: readonly string[], version: () => string, width: number): Promise<Parsed> {
+  return parse(argv, version, width, false);
+}
+
+async function parse(argv: readonly string[], version: () => string, width: number | (() => number), plainReading: boolean): Promise<Parsed> {
   // The shell's completion asks with words still being typed: yargs answers, unchecked.
-  if (argv.includes(COMPLETIONS_KEY)) return { kind: 'print', text: await completions(parser(version, width), argv) };
+  if (argv.includes(COMPLETIONS_KEY)) return { kind: 'print', text: await completions(await parser(version, width), argv) };
   const scanned = scan(argv);
   if (scanned.command === 'completion') {
+    const yargs = await loadYargs();
     return { kind: 'print', text: (await runYargs(yargs().scriptName('flashcut').completion('completion', false).exitProcess(false), ['completion'])).text };
   }
   const command = scanned.command;
   if (command === 'inspect' && scanned.positionals.length > 1) {
     throw new UsageError(`inspect reads one input, and got ${scanned.positionals.length}: ${scanned.positionals.join(' ')}`);
   }
-  const output = await runYargs(parser(version, width), scanned.argv).catch((error: Error) => {
+  const plain = scanned.plain;
+  if (plainReading && plain !== undefined && scanned.positionals.length > 0) return { kind: 'run', line: commandLine(scanned, command, (option) => plain.get(option)) };
+  const output = await runYargs(await parser(version, width), scanned.argv).catch((error: Error) => {
     throw new UsageError(scanned.positionals.length === 0 ? noInputMessage(command) : error.message);
   });
   if (output.text) return { kind: 'print', text: output.text };
   if (scanned.positionals.length === 0) throw new UsageError(noInputMessage(command));
+  return { kind: 'run', line: commandLine(scanned, command, (option) => output.parsed[option.name]) };
+}
+
+/** The command line from each option's raw value (`raw`: as yargs gives it, or the scan's list of values). */
+function commandLine(scanned: Scanned, command: CommandName, raw: (option: OptionRow) => unknown): CommandLine {
   const given: Record<string, unknown> = {};
   for (const option of OPTIONS) {
-    const value = valueOf(option, output.parsed[option.name]);
+    const value = valueOf(option, raw(option));
     if (value !== undefined) given[camelCase(option.name)] = value;
   }
-  return {
-    kind: 'run',
-    line: { command, inputs: scanned.positionals, given: given as Partial<OptionValues>, repeated: scanned.repeated },
-  };
+  return { command, inputs: scanned.positionals, given: given as Partial<OptionValues>, repeated: scanned.repeated };
+}
+
+/** yargs, loaded on first use: most runs never need it, and loading it is a good part of a short run's start-up. */
+async function loadYargs(): Promise<typeof import('yargs').default> {
+  return (await import('yargs')).default;
 }
 
 const COMPLETIONS_KEY = '--get-yargs-completions';
 
-function parser(version: () => string, width: number): Argv {
+async function parser(version: () => string, width: number | (() => number)): Promise<Argv> {
+  const yargs = await loadYargs();
   return yargs()
     .scriptName('flashcut')
     .parserConfiguration({ 'greedy-arrays': false, 'strip-aliased': true })
@@ -105,7 +129,7 @@ function parser(version: () => string, width: number): Argv {
     .help()
     .alias('help', 'h')
     .strict()
-    .wrap(Math.min(width, 110))
+    .wrap(Math.min(typeof width === 'number' ? width : width(), 110))
     .exitProcess(false);
 }
 
@@ -173,6 +197,14 @@ interface Scanned {
   /** The arguments for yargs: a lone `-` input replaced by STDIN_TOKEN. */
   readonly argv: string[];
   readonly repeated: string[];
+  /**
+   * Each option's values in order (true for a switch), when every argument is of a form yargs
+   * reads one way only: an input, a command word, `--name value` or `-x value` (a value not
+   * starting with '-'), a switch on its own. Undefined when any is not (help, `--no-x`,
+   * `--x=value`, `-qv`, `--`, a camelCase name, a word `true` or `false` that yargs could take
+   * as a switch's value): yargs reads those.
+   */
+  readonly plain: Map<OptionRow, unknown[]> | undefined;
 }
 
 /**
@@ -186,9 +218,12 @@ function scan(argv: readonly string[]): Scanned {
   const counts = new Map<OptionRow, number>();
   let command: Scanned['command'] = 'convert';
   let optionsEnded = false;
+  const values = new Map<OptionRow, unknown[]>();
+  let plain = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (optionsEnded || isStdinInput(arg) || !arg.startsWith('-')) {
+      if (optionsEnded || arg === 'true' || arg === 'false') plain = false;
       if (!optionsEnded && positionals.length === 0 && command === 'convert' && (COMMANDS as readonly string[]).includes(arg)) {
         command = arg as Scanned['command'];
         out.push(arg);
@@ -209,6 +244,7 @@ function scan(argv: readonly string[]): Scanned {
       [flag, inlineValue] = splitOnce(arg.slice(2));
     } else if (arg.length > 2 && arg[2] !== '=') {
       checkShortGroup(arg);
+      plain = false;
       continue;
     } else {
       flag = arg.slice(1, 2);
@@ -216,14 +252,25 @@ function scan(argv: readonly string[]): Scanned {
     }
     const long = arg.startsWith('--');
     const option = long ? longOption(flag) : shortOption(flag);
-    if (option === 'builtin') continue;
+    if (option === 'builtin') {
+      plain = false;
+      continue;
+    }
     if (option === undefined) throw new UsageError(unknownMessage(long ? `--${flag}` : `-${flag}`));
     counts.set(option.row, (counts.get(option.row) ?? 0) + 1);
-    if (option.negated || option.row.type === 'boolean' || inlineValue !== undefined) continue;
+    if (option.negated || inlineValue !== undefined || (long && flag !== option.row.name)) plain = false;
+    const seen = values.get(option.row) ?? [];
+    values.set(option.row, seen);
+    if (option.negated || option.row.type === 'boolean' || inlineValue !== undefined) {
+      seen.push(true);
+      continue;
+    }
     const value = argv[i + 1];
     if (value === undefined || (value.startsWith('-') && !isStdinInput(value))) {
       throw new UsageError(`--${option.row.name} needs a value${'value' in option.row ? ` (${option.row.value})` : ''}`);
     }
+    if (value.startsWith('-')) plain = false;
+    seen.push(value);
     out.push(value);
     i++;
   }
@@ -234,7 +281,7 @@ function scan(argv: readonly string[]): Scanned {
     throw new UsageError(command === 'inspect' ? `inspect takes no --${row.name}: it is an option of a conversion` : `--${row.name} is an option of inspect: flashcut inspect INPUT ${usage}`);
   }
   const repeated = [...counts].filter(([row, n]) => n > 1 && row.type !== 'list' && row.type !== 'boolean').map(([row]) => `--${row.name}`);
-  return { command, positionals: command === 'completion' ? [] : positionals, argv: out, repeated };
+  return { command, positionals: command === 'completion' ? [] : positionals, argv: out, repeated, plain: plain ? values : undefined };
 }
 
 type Found = { readonly row: OptionRow; readonly negated: boolean } | 'builtin' | undefined;

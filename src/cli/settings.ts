@@ -4,6 +4,7 @@ import type { WindowSource } from '../pipeline/window-source.js';
 import { CONFIG_OPTIONS, type ProjectConfig } from '../config/project-config.js';
 import { camelCase, OPTIONS, type OptionValues } from '../config/option-table.js';
 import { findConfig, readConfig, type FoundConfig } from './config-file.js';
+import type { ConfigPlaceOf } from './option-flags.js';
 import { FilesRead } from './files-read.js';
 import { linkerScriptFile } from './ld-file.js';
 import type { CommandLine } from './options.js';
@@ -24,6 +25,8 @@ export interface Settings {
   readonly windows: WindowSource;
   /** Summary lines: where the settings came from. */
   readonly notes: readonly string[];
+  /** Where the configuration gave a library option's value (its key's place), for errors about it; undefined: the command line did. */
+  readonly configPlaceOf: ConfigPlaceOf;
 }
 
 /**
@@ -53,7 +56,11 @@ export function resolveSettings(line: CommandLine, input: string, read: FilesRea
   } else if (repeated !== '') {
     notes.push(`config   command line${repeated}`);
   }
-  return { args, outputs, format, fill: args.fill, windows, notes };
+  const configPlaceOf: ConfigPlaceOf = (option) => {
+    const key = CONFIG_OPTIONS.find((o) => 'apiField' in o && o.apiField === option)?.configKey;
+    return found !== undefined && key !== undefined && fromConfig.includes(key) ? found.placeOf(key) : undefined;
+  };
+  return { args, outputs, format, fill: args.fill, windows, notes, configPlaceOf };
 }
 
 /** The command line's values over the configuration's, for every option but the windows' and the outputs (chosen as a whole). */
@@ -108,10 +115,10 @@ function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromC
   if (found === undefined || configSource === undefined) return { from: 'default' };
 
   fromConfig.push(configSource);
-  // Values of the configuration are content of that file: a bad one is an input error there.
+  // A bad value of the configuration names its option: configPlaceOf then places it at its key (an input error there).
   const where = `${found.label} ${configSource}`;
-  if (configSource === 'windows') return { from: 'regions', regions: config.windows ?? [], label: where, file: found.file };
-  if (configSource === 'dfuseLayout') return { from: 'dfuse', layout: config.dfuseLayout ?? '', label: where, file: found.file };
+  if (configSource === 'windows') return { from: 'regions', regions: config.windows ?? [], label: where };
+  if (configSource === 'dfuseLayout') return { from: 'dfuse', layout: config.dfuseLayout ?? '', label: where };
   const script = configPath(found, config.ld ?? '');
   const searchPaths = args.ldPath.length > 0 ? args.ldPath : (config.ldPath ?? []).map((p) => configPath(found, p));
   return { from: 'ld', ...linkerScriptFile(script, searchPaths, read), regions, label: `ld ${script} (${found.label})` };

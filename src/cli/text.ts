@@ -1,5 +1,3 @@
-import { WriteStream } from 'node:tty';
-
 import { escapeControls } from '../printable.js';
 
 /**
@@ -97,7 +95,8 @@ export function painter(enabled: boolean): Paint {
  * (https://no-color.org), NODE_DISABLE_COLORS or TERM=dumb.
  */
 export function wantsColour(isTTY: boolean | undefined, env: Readonly<Record<string, string | undefined>>): boolean {
-  // hasColors reads only `env` (and the platform), never the stream it is called on.
-  const hasColors = WriteStream.prototype.hasColors(16, env as NodeJS.ProcessEnv);
+  // hasColors reads only `env` (and the platform), never the stream it is called on. node:tty
+  // (which loads node:net) only when asked: a quiet run never is.
+  const hasColors = process.getBuiltinModule('node:tty').WriteStream.prototype.hasColors(16, env as NodeJS.ProcessEnv);
   return env.FORCE_COLOR !== undefined ? hasColors : isTTY === true && hasColors;
 }

@@ -4,7 +4,7 @@
  * without I/O; src/cli/config-file.ts finds and reads it.
  */
 
-import { FormatError } from '../errors.js';
+import { FormatError, type ErrorPlace } from '../errors.js';
 import { quoted } from '../printable.js';
 import { parseRegion } from '../windows/window.js';
 import { parseNumber } from '../numbers.js';
@@ -34,16 +34,17 @@ const MEANING: Partial<Record<ConfigKey, (value: string) => string | undefined>>
 
 /**
  * Checks a parsed JSON value against the configuration's shape. `file` names the file and
- * `prefix` the key path to the object (`flashcut.` in a package.json). Throws FormatError
- * naming the first bad key and what it should hold.
+ * `prefix` the key path to the object (`flashcut.` in a package.json); `placeOf` gives the line
+ * and column of a key path (`flashcut.windows[1]`) where the caller has the text. Throws
+ * FormatError naming the first bad key and what it should hold.
  */
-export function validateConfig(value: unknown, file: string, prefix = ''): ProjectConfig {
+export function validateConfig(value: unknown, file: string, prefix = '', placeOf: (path: string) => ErrorPlace = () => ({ file })): ProjectConfig {
   const bad = (key: string, expected: string, found: unknown): never => {
-    const path = `${prefix}${key}`.replace(/\.$/, '') || '(top level)';
-    throw new FormatError(`${quoted(path)}: expected ${expected}, found ${describeValue(found)}`, undefined, { file });
+    const path = `${prefix}${key}`.replace(/\.$/, '');
+    throw new FormatError(`${quoted(path || '(top level)')}: expected ${expected}, found ${describeValue(found)}`, undefined, { ...placeOf(path), file });
   };
   const unknown = (key: string, hint: string, found: unknown): never => {
-    throw new FormatError(`${quoted(`${prefix}${key}`)}: no such setting (${hint}), found ${describeValue(found)}`, undefined, { file });
+    throw new FormatError(`${quoted(`${prefix}${key}`)}: no such setting (${hint}), found ${describeValue(found)}`, undefined, { ...placeOf(`${prefix}${key}`), file });
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return bad('', 'an object', value);
   const source = value as Record<string, unknown>;

@@ -1,3 +1,5 @@
+import { checksumOverData } from './checksum-place.js';
+import type { InsertedChecksum } from '../transform/insert-checksum.js';
 import { isCortexM } from '../read/elf/arm-attributes.js';
 import type { ElfFile } from '../read/elf/types.js';
 import type { Selection } from '../select/select.js';
@@ -16,6 +18,8 @@ export interface FindingOptions {
   readonly writeUnit?: number | undefined;
   /** Run the Cortex-M vector table checks; default: for an ARM ELF whose build attributes do not name another profile. */
   readonly cortexM?: boolean | undefined;
+  /** The checksums a conversion wrote, to check that each replaced a placeholder. */
+  readonly checksums?: readonly InsertedChecksum[] | undefined;
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
@@ -48,6 +52,7 @@ export function findIssues(elf: ElfFile, selection: Selection, options: FindingO
     ...defaultWindowSpansAreas(ctx),
     ...mayBeRam(ctx),
     ...(cortexM ? cortexMVectors(ctx) : []),
+    ...checksumOverData(selection, options.checksums ?? []),
   ];
   return found.sort(
     (a, b) =>
@@ -73,7 +78,7 @@ export function findImageIssues(selection: Selection, options: FindingOptions = 
     fix: 'give a --region that covers these bytes if they belong in flash, or leave them out of the input',
     address: d.start,
   }));
-  return [...outside, ...imageBytesInRam(selection), ...unalignedLoadAddress({ selection, writeUnit: options.writeUnit })];
+  return [...outside, ...imageBytesInRam(selection), ...unalignedLoadAddress({ selection, writeUnit: options.writeUnit }), ...checksumOverData(selection, options.checksums ?? [])];
 }
 
 export { CORTEX_M_EXTERNAL_RAM_REGION, CORTEX_M_SRAM_REGION, ramRegionsFor, regionAt } from './regions.js';

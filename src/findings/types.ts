@@ -20,7 +20,8 @@ export type FindingCode =
   | 'vector-table-not-found'
   | 'default-window-spans-areas'
   | 'may-be-ram'
-  | 'image-bytes-in-ram';
+  | 'image-bytes-in-ram'
+  | 'checksum-over-data';
 
 /**
  * - `error`: the firmware as programmed will not work (code or data missing, a vector that cannot boot);

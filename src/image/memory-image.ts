@@ -24,10 +24,16 @@ export interface RecordLines {
 
 /** Where the byte at `address` of `chunk` came from: `app.hex line 4`, or the chunk's origin. */
 export function originAt(chunk: ImageChunk, address: number): string {
+  const place = recordAt(chunk, address);
+  return place ? `${place.file}:${place.line}` : chunk.origin;
+}
+
+/** The file and line of the record that put the byte at `address`, for a chunk read from a record file. */
+function recordAt(chunk: ImageChunk, address: number): { file: string; line: number } | undefined {
   const lines = chunk.lines;
-  if (!lines) return chunk.origin;
+  if (!lines) return undefined;
   const i = lastAtOrBelow(lines.addresses.length, (k) => lines.addresses[k] as number, address);
-  return i < 0 ? chunk.origin : `${lines.file} line ${lines.numbers[i] as number}`;
+  return i < 0 ? undefined : { file: lines.file, line: lines.numbers[i] as number };
 }
 
 /**
@@ -71,10 +77,11 @@ export class MemoryImage {
     }
     if (conflict) {
       const { at, first, second } = conflict;
-      throw new LayoutError(
-        `${originAt(first, at)} and ${originAt(second, at)} put different bytes at ${hex32(at)} ` +
-          `(${hex8(byteAt(first, at))} and ${hex8(byteAt(second, at))})`,
-      );
+      // A record file's line is the error's place (`fc.hex:9: error: ...`), and the message names the other.
+      const [here, there] = recordAt(second, at) || !recordAt(first, at) ? [second, first] : [first, second];
+      const place = recordAt(here, at);
+      if (place) throw new LayoutError(`different bytes at ${hex32(at)}: ${hex8(byteAt(here, at))} here, ${hex8(byteAt(there, at))} at ${originAt(there, at)}`, place);
+      throw new LayoutError(`${originAt(first, at)} and ${originAt(second, at)} put different bytes at ${hex32(at)} (${hex8(byteAt(first, at))} and ${hex8(byteAt(second, at))})`);
     }
     return new MemoryImage(chunks);
   }

@@ -1,6 +1,6 @@
 import { EM_ARM, machineName } from '../read/elf/constants.js';
 import { findSymbol } from '../read/elf/symbols.js';
-import { LayoutError, UsageError } from '../errors.js';
+import { badOption, LayoutError, UsageError } from '../errors.js';
 import { collectBytes, fillByte, type OutputFormat, type WriteOptions } from '../write/format.js';
 import { formatByName } from '../write/registry.js';
 import type { ChecksumRequest, ChecksumSpec } from '../transform/insert-checksum.js';
@@ -138,12 +138,15 @@ function formatsOf(choice: ConvertOptions['format']): OutputFormat[] {
  */
 export function checkOutputOptions(options: ConvertOptions, formats: readonly OutputFormat[]): void {
   fillByte({ fill: options.fill });
-  const binOnly = (['base', 'padTo', 'maxGap'] as const).filter((name) => options[name] !== undefined).map((name) => `options.${name}`);
+  const binOnly = (['base', 'padTo', 'maxGap'] as const).filter((name) => options[name] !== undefined);
   if (binOnly.length > 0 && !formats.some((f) => f.name === 'bin')) {
-    throw new UsageError(`${binOnly.join(', ')} shape a BIN file, and no output is BIN (for HEX and the others use options.padWindows, options.fillGaps)`);
+    throw new UsageError(
+      `${binOnly.map((name) => `options.${name}`).join(', ')} shape a BIN file, and no output is BIN (for HEX and the others use options.padWindows, options.fillGaps)`,
+      { option: binOnly[0] },
+    );
   }
   const notBin = formats.find((f) => f.name !== 'bin');
-  if (options.split && notBin) throw new UsageError(`options.split writes one BIN file per window, not ${notBin.title}`);
+  if (options.split && notBin) throw new UsageError(`options.split writes one BIN file per window, not ${notBin.title}`, { option: 'split' });
 }
 
 /** An ELF input whose segments hold no file byte has nothing to convert, whatever the windows. */
@@ -160,7 +163,7 @@ function checkSplitWindows(windows: readonly FlashWindow[]): void {
   const sorted = [...windows].sort((a, b) => a.start - b.start);
   sorted.forEach((w, i) => {
     const next = sorted[i + 1];
-    if (next && next.start < w.end) throw new UsageError(`options.split: windows ${w.name} and ${next.name} overlap, so their files would share bytes`);
+    if (next && next.start < w.end) throw new UsageError(`options.split: windows ${w.name} and ${next.name} overlap, so their files would share bytes`, { option: 'split' });
   });
 }
 
@@ -218,5 +221,5 @@ function checksumRequest(spec: ChecksumSpec, inputs: readonly FirmwareInput[]): 
     const symbol = input.format === 'elf' ? findSymbol(input.elf, spec.where) : undefined;
     if (symbol) return { ...spec, address: symbol.lma };
   }
-  throw new UsageError(`options.checksums ${spec.algorithm.name}@${spec.where}: no ELF input defines the symbol ${spec.where}`);
+  throw badOption('checksums', `${spec.algorithm.name}@${spec.where}`, `no ELF input defines the symbol ${spec.where}`);
 }

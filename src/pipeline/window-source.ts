@@ -1,4 +1,4 @@
-import { FormatError, UsageError } from '../errors.js';
+import { FlashcutError } from '../errors.js';
 import { dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
 import { flashWindowsOf } from '../windows/ld-windows.js';
 import { parseLinkerScript, type IncludeReader } from '../windows/ld-script.js';
@@ -6,15 +6,15 @@ import { parseRegion, type FlashWindow } from '../windows/window.js';
 
 /**
  * Where a conversion takes its flash windows from: exactly one source. `label` names the
- * source in messages and in each window's `source` (default: the API option, `options.windows`);
- * `file`, for regions or a layout written in a file (a configuration), makes a bad value an
- * input error in that file rather than a bad call.
+ * source in messages and in each window's `source` (default: the API option, `options.windows`).
+ * An error about regions or a layout names its option (`windows`, `dfuseLayout`), so that a
+ * front end can say where the value was given.
  */
 export type WindowSource =
   /** The input's default: the Cortex-M code region for an ARM ELF, the whole address space for an image input. */
   | { readonly from: 'default' }
   /** Windows as `[NAME=]ORIGIN:LENGTH` text or as FlashWindow values. */
-  | { readonly from: 'regions'; readonly regions: readonly (string | FlashWindow)[]; readonly label?: string | undefined; readonly file?: string | undefined }
+  | { readonly from: 'regions'; readonly regions: readonly (string | FlashWindow)[]; readonly label?: string | undefined }
   /**
    * A GNU ld linker script's MEMORY regions. `include` reads the files it INCLUDEs (the
    * caller's: the core reads no file); `regions` names the regions to take (default: those
@@ -32,7 +32,7 @@ export type WindowSource =
    * A DfuSe memory layout, as dfu-util shows it (`@Internal Flash /0x08000000/04*016Kg,...`),
    * or parsed: its writable sectors are the windows, and bytes in any other sector are refused.
    */
-  | { readonly from: 'dfuse'; readonly layout: string | DfuseLayout; readonly label?: string | undefined; readonly file?: string | undefined };
+  | { readonly from: 'dfuse'; readonly layout: string | DfuseLayout; readonly label?: string | undefined };
 
 /** The windows a source gives, and what came with them. */
 export interface SourcedWindows {
@@ -48,8 +48,8 @@ export interface SourcedWindows {
 
 /**
  * The windows of a source; a plain list of windows is a `regions` source, and undefined the
- * default. Throws UsageError for a bad region or layout (FormatError naming `file` when it came
- * from one), and the linker script reader's errors.
+ * default. Throws UsageError for a bad region or layout (naming the option), and the linker
+ * script reader's errors.
  */
 export function windowsFrom(source: WindowSource | readonly FlashWindow[] | undefined): SourcedWindows {
   if (source === undefined || isWindowList(source)) return { windows: source && source.length > 0 ? source : undefined, dfuse: undefined, ram: undefined, notes: [] };
@@ -58,7 +58,7 @@ export function windowsFrom(source: WindowSource | readonly FlashWindow[] | unde
       return { windows: undefined, dfuse: undefined, ram: undefined, notes: [] };
     case 'regions': {
       const label = source.label ?? 'options.windows';
-      const windows = inFile(source.file, () => source.regions.map((r) => (typeof r === 'string' ? parseRegion(r, label) : r)));
+      const windows = ofOption('windows', () => source.regions.map((r) => (typeof r === 'string' ? parseRegion(r, label) : r)));
       return { windows: windows.length > 0 ? windows : undefined, dfuse: undefined, ram: undefined, notes: [] };
     }
     case 'ld': {
@@ -68,9 +68,8 @@ export function windowsFrom(source: WindowSource | readonly FlashWindow[] | unde
       return { windows, dfuse: undefined, ram, notes: skipped.map((line) => `left out ${line}`) };
     }
     case 'dfuse': {
-      const label = source.label ?? 'options.windows';
-      const layout = inFile(source.file, () => (typeof source.layout === 'string' ? parseDfuseLayout(source.layout, label) : source.layout));
-      return { windows: inFile(source.file, () => dfuseWindows(layout, label)), dfuse: layout, ram: undefined, notes: [] };
+      const layout = typeof source.layout === 'string' ? parseDfuseLayout(source.layout) : source.layout;
+      return { windows: dfuseWindows(layout, source.label ?? 'options.dfuseLayout'), dfuse: layout, ram: undefined, notes: [] };
     }
   }
 }
@@ -79,13 +78,12 @@ function isWindowList(source: WindowSource | readonly FlashWindow[]): source is 
   return Array.isArray(source);
 }
 
-/** A value read from a file is that file's content: its UsageError becomes a FormatError naming the file. */
-function inFile<T>(file: string | undefined, read: () => T): T {
-  if (file === undefined) return read();
+/** Runs `read`; an error it throws names the library option whose value was wrong. */
+function ofOption<T>(option: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof UsageError) throw new FormatError(error.message, undefined, { file });
+    if (error instanceof FlashcutError) error.at({ option });
     throw error;
   }
 }

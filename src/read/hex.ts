@@ -1,6 +1,6 @@
 import { FormatError } from '../errors.js';
 import { hex, hex8 } from '../numbers.js';
-import { decodeHexPairs, describeCharacter, recordError, recordLines } from './record-lines.js';
+import { checksumError, decodeHexPairs, describeCharacter, recordError, recordLines } from './record-lines.js';
 import type { ImageInput } from './input.js';
 import { PieceCollector } from './piece-collector.js';
 
@@ -39,7 +39,7 @@ export function readIntelHex(bytes: Uint8Array, name: string): ImageInput {
     for (let i = 0; i < size; i++) sum += record[i] as number;
     if (sum % 256 !== 0) {
       const expected = (256 - ((sum - (record[size - 1] as number)) % 256)) % 256;
-      throw recordError(line, `checksum ${hex8(record[size - 1] as number)} is wrong: the record's bytes need ${hex8(expected)}`);
+      throw checksumError(line, record[size - 1] as number, expected);
     }
     const offset = (record[1] as number) * 256 + (record[2] as number);
     const type = record[3] as number;

@@ -4,7 +4,7 @@ import type { ImageChunk } from '../image/memory-image.js';
  * Gathers the data records of a text record file into pieces: records that continue the
  * previous one at the next address grow one piece; any other record starts a new one. Only
  * the data is stored (never a buffer over the address span); overlaps are left to
- * MemoryImage.from, which names the line of each conflicting byte (`app.hex line 4`) from the
+ * MemoryImage.from, which names the line of each conflicting byte (`app.hex:4`) from the
  * record table kept with each piece; the piece's origin names its lines (`app.hex lines 3-40`).
  */
 export class PieceCollector {

@@ -1,5 +1,6 @@
 import { FormatError } from '../errors.js';
 import { DIGIT_VALUE, NOT_A_DIGIT } from '../hex-digits.js';
+import { hex8 } from '../numbers.js';
 
 /** One line of a text record file: bytes [start, end) without its line end; `number` is 1-based. */
 export interface RecordLine {
@@ -52,7 +53,16 @@ export function decodeHexPairs(bytes: Uint8Array, line: RecordLine, from: number
 
 /** `'G'` or `byte 0x00`, for error messages. */
 export function describeCharacter(byte: number): string {
-  return byte > 0x20 && byte < 0x7f ? `'${String.fromCharCode(byte)}'` : `byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  return byte > 0x20 && byte < 0x7f ? `'${String.fromCharCode(byte)}'` : `byte ${hex8(byte)}`;
+}
+
+/**
+ * A FormatError for a record whose checksum (its last byte, `found`) is not the `expected` one,
+ * placed at the column of the checksum's two digits, the last on the line.
+ */
+export function checksumError(line: RecordLine, found: number, expected: number): FormatError {
+  const at = line.end - 2;
+  return new FormatError(`checksum ${hex8(found)} is wrong: the record's bytes need ${hex8(expected)}`, at, { line: line.number, column: at - line.start + 1 });
 }
 
 /** A FormatError about the record on `line`, for the CLI to show as `file:line`. */

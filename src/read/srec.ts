@@ -1,6 +1,6 @@
 import { FormatError } from '../errors.js';
-import { ADDRESS_SPACE_END, hex32, hex8 } from '../numbers.js';
-import { decodeHexPairs, describeCharacter, recordError, recordLines } from './record-lines.js';
+import { ADDRESS_SPACE_END, hex32 } from '../numbers.js';
+import { checksumError, decodeHexPairs, describeCharacter, recordError, recordLines } from './record-lines.js';
 import type { ImageInput } from './input.js';
 import { PieceCollector } from './piece-collector.js';
 
@@ -41,7 +41,7 @@ export function readSrec(bytes: Uint8Array, name: string): ImageInput {
     let sum = 0;
     for (let i = 0; i < size - 1; i++) sum += record[i] as number;
     const expected = 255 - (sum % 256);
-    if (record[size - 1] !== expected) throw recordError(line, `checksum ${hex8(record[size - 1] as number)} is wrong: the record's bytes need ${hex8(expected)}`);
+    if (record[size - 1] !== expected) throw checksumError(line, record[size - 1] as number, expected);
 
     let address = 0;
     for (let i = 1; i <= addressBytes; i++) address = address * 256 + (record[i] as number);

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { badOption } from '../errors.js';
 import { MemoryImage } from '../image/memory-image.js';
 
 /**
@@ -14,7 +14,7 @@ export const OVERLAP_POLICIES: readonly OverlapPolicy[] = ['error', 'replace', '
  * both chunks' origins and the address. Linear in the images' chunks (once per image).
  */
 export function mergeImages(images: readonly MemoryImage[], policy: OverlapPolicy = 'error'): MemoryImage {
-  if (!OVERLAP_POLICIES.includes(policy)) throw new UsageError(`options.overlap ${String(policy)}: use ${OVERLAP_POLICIES.join(', ')}`);
+  if (!OVERLAP_POLICIES.includes(policy)) throw badOption('overlap', policy, `use ${OVERLAP_POLICIES.join(', ')}`);
   if (policy === 'error') return MemoryImage.from(images.flatMap((image) => image.chunks));
   let merged = MemoryImage.from([]);
   for (const image of images) merged = policy === 'replace' ? merged.overlaidWith(image) : image.overlaidWith(merged);

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { badOption } from '../errors.js';
 import { ADDRESS_SPACE_END } from '../numbers.js';
 import { MemoryImage } from '../image/memory-image.js';
 import { intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
@@ -24,7 +24,7 @@ export function coverWithFill(image: MemoryImage, spans: readonly Span[], fill: 
 /** Throws UsageError unless `unit` is a flash write unit: a power of two from 1 to 256 MiB. */
 export function checkWriteUnit(unit: number): void {
   if (!Number.isInteger(unit) || unit < 1 || unit > 0x1000_0000 || (unit & (unit - 1)) !== 0) {
-    throw new UsageError(`options.align ${unit}: the write unit must be a power of two (1, 2, 4, ... bytes)`);
+    throw badOption('align', unit, 'the write unit must be a power of two (1, 2, 4, ... bytes)');
   }
 }
 

@@ -22,6 +22,11 @@ export interface InsertedChecksum {
   readonly address: number;
   readonly range: Span;
   readonly value: number;
+  /**
+   * The 4 bytes the result replaced, in address order: a placeholder the firmware reserves is
+   * erased (all 0xFF) or zero; anything else was probably code or data (the findings say so).
+   */
+  readonly replaced: readonly number[];
 }
 
 /**
@@ -38,6 +43,7 @@ export function insertChecksum(
   if (image.bytesIn(place.start, place.end) !== 4) {
     throw new LayoutError(
       `the checksum's place ${rangeText(place.start, place.end)} is not inside the kept bytes: reserve 4 bytes there in the firmware`,
+      { option: 'checksums' },
     );
   }
   const range = request.range ?? defaultRange(image, windows, request.address);
@@ -49,6 +55,7 @@ export function insertChecksum(
     throw new LayoutError(
       `the ${request.algorithm.name} range ${rangeText(range.start, range.end)} has ${count(size)} unfilled bytes, the first at ${hex32(firstHole.start)}: ` +
         'fill them with options.fillGaps or options.padWindows',
+      { option: 'checksums' },
     );
   }
   const parts = checked.map((s) => image.read(s.start, s.end));
@@ -59,13 +66,13 @@ export function insertChecksum(
   new DataView(result.buffer).setUint32(0, value, !request.bigEndian);
   return {
     image: image.overwrite(request.address, result, `${request.algorithm.name} checksum`),
-    inserted: { algorithm: request.algorithm.name, bigEndian: request.bigEndian === true, address: request.address, range, value },
+    inserted: { algorithm: request.algorithm.name, bigEndian: request.bigEndian === true, address: request.address, range, value, replaced: [...image.read(place.start, place.end)] },
   };
 }
 
 function defaultRange(image: MemoryImage, windows: readonly FlashWindow[], address: number): Span {
   const window = windows.find((w) => w.start <= address && address < w.end);
-  if (!window) throw new LayoutError(`no flash window holds the checksum's place ${hex32(address)}`);
+  if (!window) throw new LayoutError(`no flash window holds the checksum's place ${hex32(address)}`, { option: 'checksums' });
   const inside = intersectSpans(image.ranges(), [window]);
   const first = inside[0] as Span;
   const last = inside[inside.length - 1] as Span;

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { badOption } from '../errors.js';
 import { alignToWriteUnit, checkWriteUnit, fillGapsInWindows, padWindows, type Filled } from './fill.js';
 import { insertChecksum, type ChecksumRequest, type InsertedChecksum } from './insert-checksum.js';
 import type { MemoryImage } from '../image/memory-image.js';
@@ -62,7 +62,7 @@ function windowsNamed(windows: readonly FlashWindow[], names: readonly string[])
   if (names.includes('all')) return [...windows];
   return names.map((name) => {
     const window = windows.find((w) => w.name === name);
-    if (!window) throw new UsageError(`options.padWindows ${name}: no such window (there are ${windows.map((w) => w.name).join(', ')}, or all)`);
+    if (!window) throw badOption('padWindows', name, `no such window (there are ${windows.map((w) => w.name).join(', ')}, or all)`);
     return window;
   });
 }

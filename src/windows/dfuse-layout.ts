@@ -41,16 +41,20 @@ export interface SectorSpan {
 
 const UNITS: Record<string, number> = { ' ': 1, B: 1, K: 1024, M: 1024 * 1024 };
 
+/** The library option a layout is the value of: its errors name it, and a front end says where it was given. */
+const OPTION = { option: 'dfuseLayout' } as const;
+const WHAT = `options.${OPTION.option}`;
+
 /**
- * Parses a DfuSe layout string. `what` names it in messages (`--dfuse-layout`). Throws
- * UsageError with the column and what was expected when it is malformed, when a sector
- * run is empty or runs past the 32-bit address space, or when runs overlap.
+ * Parses a DfuSe layout string (the value of `options.dfuseLayout`, which its messages name).
+ * Throws UsageError with the character and what was expected when it is malformed, when a
+ * sector run is empty or runs past the 32-bit address space, or when runs overlap.
  */
-export function parseDfuseLayout(text: string, what = '--dfuse-layout'): DfuseLayout {
+export function parseDfuseLayout(text: string): DfuseLayout {
   let pos = 0;
   const fail = (expected: string): never => {
     const found = pos < text.length ? JSON.stringify(text.slice(pos, pos + 12)) : 'the end';
-    throw new UsageError(`${what} at column ${pos + 1}: expected ${expected}, found ${found} (a layout looks like "@Internal Flash  /0x08000000/04*016Kg,01*064Kg")`);
+    throw new UsageError(`${WHAT}, character ${pos + 1}: expected ${expected}, found ${found} (a layout looks like "@Internal Flash  /0x08000000/04*016Kg,01*064Kg")`, OPTION);
   };
   const take = (pattern: RegExp): RegExpExecArray | undefined => {
     pattern.lastIndex = pos;
@@ -97,7 +101,7 @@ export function parseDfuseLayout(text: string, what = '--dfuse-layout'): DfuseLa
   sorted.forEach((run, i) => {
     const next = sorted[i + 1];
     if (next && next.start < runEnd(run)) {
-      throw new UsageError(`${what}: sectors at ${hex32(run.start)} and ${hex32(next.start)} overlap`);
+      throw new UsageError(`${WHAT}: sectors at ${hex32(run.start)} and ${hex32(next.start)} overlap`, OPTION);
     }
   });
   return { name, runs };
@@ -122,7 +126,7 @@ export function dfuseWindows(layout: DfuseLayout, label: string): FlashWindow[] 
       stretches.push({ start: run.start, end: runEnd(run), first: run.firstSector, last: run.firstSector + run.count - 1 });
     }
   }
-  if (stretches.length === 0) throw new UsageError(`${label}: no sector is writable (type d, e, f or g)`);
+  if (stretches.length === 0) throw new UsageError(`${WHAT}: no sector is writable (type d, e, f or g)`, OPTION);
   return stretches.map((s, i) => ({
     name: i === 0 ? base : `${base}_${i + 1}`,
     start: s.start,

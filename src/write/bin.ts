@@ -1,4 +1,4 @@
-import { LayoutError, LimitError } from '../errors.js';
+import { badOption, LayoutError, LimitError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { count, hex32, rangeText } from '../numbers.js';
 import { fillByte, type OutputFormat } from './format.js';
@@ -48,7 +48,11 @@ function planBinary(image: MemoryImage, base: number | undefined, padTo: number 
   if (!first || !last) throw new LayoutError('nothing to write: no bytes were kept');
   const start = base ?? first.start;
   if (start > first.start) {
-    throw new LayoutError(`options.base ${hex32(start)} is above the lowest kept byte at ${hex32(first.start)}`);
+    throw new LayoutError(`options.base ${hex32(start)} is above the lowest kept byte at ${hex32(first.start)}`, { option: 'base' });
+  }
+  // objcopy ignores a --pad-to below the end without a word; a file cannot be padded shorter.
+  if (padTo !== undefined && padTo < last.end) {
+    throw badOption('padTo', hex32(padTo), `the image runs to ${hex32(last.end - 1)}, and padding cannot shorten the file: give ${hex32(last.end)} or more, or leave it out`);
   }
   const end = Math.max(last.end, padTo ?? 0);
   const gaps: Gap[] = [];

@@ -1,5 +1,5 @@
 import { crc32 } from '../checksums/crc32.js';
-import { LayoutError, LimitError, UsageError } from '../errors.js';
+import { badOption, LayoutError, LimitError, UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { count } from '../numbers.js';
 import type { OutputFormat, WriteOptions } from './format.js';
@@ -40,10 +40,10 @@ function dfuseHeader(image: MemoryImage, options: WriteOptions): Uint8Array {
   const runs = image.ranges();
   if (runs.length === 0) throw new LayoutError('nothing to write: no bytes were kept');
   const alt = options.dfuAlt ?? 0;
-  if (!Number.isInteger(alt) || alt < 0 || alt > 255) throw new UsageError(`DfuSe alternate setting ${alt} is not a byte (0 to 255)`);
+  if (!Number.isInteger(alt) || alt < 0 || alt > 255) throw badOption('dfuAlt', alt, 'the DfuSe alternate setting is a byte (0 to 255)');
   const name = options.dfuTargetName === undefined ? undefined : ASCII.encode(options.dfuTargetName);
   if (name && name.length > TARGET_NAME_SIZE - 1) {
-    throw new UsageError(`the DfuSe target name is ${name.length} bytes long: szTargetName holds at most ${TARGET_NAME_SIZE - 1} and a NUL`);
+    throw new UsageError(`options.dfuTargetName is ${name.length} bytes long: szTargetName holds at most ${TARGET_NAME_SIZE - 1} and a NUL`, { option: 'dfuTargetName' });
   }
   const targetSize = runs.reduce((sum, r) => sum + ELEMENT_HEADER_SIZE + (r.end - r.start), 0);
   const imageSize = PREFIX_SIZE + TARGET_PREFIX_SIZE + targetSize;
@@ -66,15 +66,15 @@ function dfuseHeader(image: MemoryImage, options: WriteOptions): Uint8Array {
 
 /** The suffix's first 12 bytes (all but dwCRC), its 16-bit fields checked. */
 function suffixFields(options: WriteOptions): Uint8Array {
-  const fields: [string, number][] = [
-    ['bcdDevice (options.dfuDevice)', options.dfuDevice ?? 0xffff],
-    ['idProduct (options.dfuProduct)', options.dfuProduct ?? 0xdf11],
-    ['idVendor (options.dfuVendor)', options.dfuVendor ?? 0x0483],
+  const fields: [string, 'dfuDevice' | 'dfuProduct' | 'dfuVendor', number][] = [
+    ['bcdDevice', 'dfuDevice', options.dfuDevice ?? 0xffff],
+    ['idProduct', 'dfuProduct', options.dfuProduct ?? 0xdf11],
+    ['idVendor', 'dfuVendor', options.dfuVendor ?? 0x0483],
   ];
   const suffix = new Uint8Array(SUFFIX_SIZE - 4);
   const view = new DataView(suffix.buffer);
-  fields.forEach(([what, value], i) => {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffff) throw new UsageError(`DfuSe ${what} ${value} does not fit 16 bits`);
+  fields.forEach(([field, option, value], i) => {
+    if (!Number.isInteger(value) || value < 0 || value > 0xffff) throw badOption(option, value, `the DfuSe suffix's ${field} has 16 bits`);
     view.setUint16(2 * i, value, true);
   });
   view.setUint16(6, 0x011a, true); // bcdDFU

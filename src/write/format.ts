@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { badOption } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 
 /** Options every writer receives; each reads the ones that concern it. */
@@ -100,6 +100,6 @@ export function collectBytes(chunks: Iterable<Uint8Array>): Uint8Array {
 /** The value of bytes no kept byte covers (default 0xFF, erased flash); throws UsageError unless it is a byte. */
 export function fillByte(options: WriteOptions): number {
   const fill = options.fill ?? 0xff;
-  if (!Number.isInteger(fill) || fill < 0 || fill > 0xff) throw new UsageError(`fill value ${fill} is not a byte (0 to 0xFF)`);
+  if (!Number.isInteger(fill) || fill < 0 || fill > 0xff) throw badOption('fill', fill, 'the fill value is a byte (0 to 0xFF)');
   return fill;
 }

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { badOption } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { DataRecords, recordData, RecordLines, type DataRecordShape } from './record-writer.js';
 import type { OutputFormat, WriteOptions } from './format.js';
@@ -19,7 +19,7 @@ export const intelHex: OutputFormat = {
   write(image, options) {
     const recordLength = options.recordLength ?? 16;
     if (!Number.isInteger(recordLength) || recordLength < 1 || recordLength > 255) {
-      throw new UsageError(`record length ${recordLength} is out of range: an Intel HEX record holds 1 to 255 bytes`);
+      throw badOption('recordLength', recordLength, 'an Intel HEX record holds 1 to 255 bytes');
     }
     return encodeHex(image, recordLength, options);
   },

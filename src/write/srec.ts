@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { badOption, UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { hex32 } from '../numbers.js';
 import { DataRecords, recordData, RecordLines, type DataRecordShape } from './record-writer.js';
@@ -36,10 +36,10 @@ export const motorolaSrec: OutputFormat = {
     const recordLength = options.recordLength ?? 16;
     const most = 255 - addressBytes - 1;
     if (!Number.isInteger(recordLength) || recordLength < 1 || recordLength > most) {
-      throw new UsageError(`record length ${recordLength} is out of range: an S${TYPES[type].data} record holds 1 to ${most} bytes`);
+      throw badOption('recordLength', recordLength, `an S${TYPES[type].data} record holds 1 to ${most} bytes`);
     }
     const header = new TextEncoder().encode(options.srecHeader ?? DEFAULT_SREC_HEADER);
-    if (header.length > 252) throw new UsageError(`the S-record header is ${header.length} bytes long: an S0 record holds at most 252`);
+    if (header.length > 252) throw new UsageError(`options.srecHeader is ${header.length} bytes long: an S0 record holds at most 252`, { option: 'srecHeader' });
     return encodeSrec(image, type, recordLength, header, options);
   },
 };
@@ -50,11 +50,12 @@ function srecTypeFor(image: MemoryImage, options: WriteOptions): SrecType {
   const fits = (type: SrecType) => highest < 2 ** (8 * TYPES[type].addressBytes);
   const forced = options.srecType;
   if (forced === undefined) return fits(19) ? 19 : fits(28) ? 28 : 37;
-  if (!(forced in TYPES)) throw new UsageError(`S-record type ${String(forced)} is not one of 19, 28, 37`);
+  if (!(forced in TYPES)) throw badOption('srecType', forced, 'use 19, 28 or 37');
   if (!fits(forced)) {
     throw new UsageError(
       `options.srecType ${forced} holds ${8 * TYPES[forced].addressBytes}-bit addresses, but the output needs ${hex32(highest)}: ` +
         `use options.srecType ${fits(28) ? 28 : 37} or leave it out`,
+      { option: 'srecType' },
     );
   }
   return forced;

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { badOption } from '../errors.js';
 import { parseNumber } from '../numbers.js';
 
 /**
@@ -63,16 +63,16 @@ export const UF2_FAMILIES: ReadonlyMap<string, number> = new Map<string, number>
 ]);
 
 /**
- * The family ID for `--uf2-family`: a name from the list (any case) or a number (`0xE48BFF56`).
+ * The family ID for `options.uf2Family` as text: a name from the list (any case) or a number (`0xE48BFF56`).
  * Throws UsageError for an unknown name or a number that does not fit 32 bits.
  */
 export function uf2FamilyId(text: string): number {
   const wanted = text.trim().toUpperCase();
   for (const [name, id] of UF2_FAMILIES) if (name.toUpperCase() === wanted) return id;
   if (!/^[0-9]/.test(wanted)) {
-    throw new UsageError(`--uf2-family '${text}' is not in the UF2 family list (e.g. ${['STM32F4', 'STM32L4', 'STM32H7', 'RP2040', 'NRF52840'].join(', ')}) nor a number`);
+    throw badOption('uf2Family', `'${text}'`, `not in the UF2 family list (e.g. ${['STM32F4', 'STM32L4', 'STM32H7', 'RP2040', 'NRF52840'].join(', ')}) nor a number`);
   }
-  const id = parseNumber(text, '--uf2-family');
-  if (id > 0xffffffff) throw new UsageError(`--uf2-family ${text} does not fit 32 bits`);
+  const id = parseNumber(text, 'options.uf2Family');
+  if (id > 0xffffffff) throw badOption('uf2Family', text, 'a UF2 family ID has 32 bits');
   return id;
 }

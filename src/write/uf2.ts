@@ -1,4 +1,4 @@
-import { LayoutError, LimitError, UsageError } from '../errors.js';
+import { badOption, LayoutError, LimitError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { count } from '../numbers.js';
 import { fillByte, type OutputFormat } from './format.js';
@@ -21,7 +21,7 @@ export const uf2: OutputFormat = {
     const fill = fillByte(options);
     const family = options.uf2Family;
     if (family !== undefined && (!Number.isInteger(family) || family < 0 || family > 0xffffffff)) {
-      throw new UsageError(`UF2 family ID ${family} does not fit 32 bits`);
+      throw badOption('uf2Family', family, 'a UF2 family ID has 32 bits');
     }
     const pages = pageCount(image);
     if (pages === 0) throw new LayoutError('nothing to write: no bytes were kept');

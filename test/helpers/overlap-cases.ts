@@ -42,15 +42,15 @@ const elfFile = (pieces: readonly Piece[]) => buildElf({ segments: pieces.map((p
 export function render(pieces: readonly Piece[], container: Container): { inputs: FirmwareInput[]; origins: string[] } {
   switch (container) {
     case 'hex':
-      return { inputs: [readInput(hexFile(pieces), { name: 'a.hex' })], origins: pieces.map((_, i) => `a.hex line ${i + 2}`) };
+      return { inputs: [readInput(hexFile(pieces), { name: 'a.hex' })], origins: pieces.map((_, i) => `a.hex:${i + 2}`) };
     case 'srec':
-      return { inputs: [readInput(text([...pieces.map((p) => s3Record(BASE + p.offset, p.bytes)), 'S70500000000FA']), { name: 'a.srec' })], origins: pieces.map((_, i) => `a.srec line ${i + 1}`) };
+      return { inputs: [readInput(text([...pieces.map((p) => s3Record(BASE + p.offset, p.bytes)), 'S70500000000FA']), { name: 'a.srec' })], origins: pieces.map((_, i) => `a.srec:${i + 1}`) };
     case 'elf':
       return { inputs: [readInput(elfFile(pieces), { name: 'a.elf' })], origins: pieces.map((_, i) => `segment ${i} (.seg${i})`) };
     case 'inputs': {
       // Alternating ELF and HEX files, one piece each.
       const inputs = pieces.map((p, i) => (i % 2 === 0 ? readInput(elfFile([p]), { name: `in${i}.elf` }) : readInput(hexFile([p]), { name: `in${i}.hex` })));
-      return { inputs, origins: pieces.map((_, i) => (i % 2 === 0 ? `in${i}.elf segment 0 (.seg0)` : `in${i}.hex line 2`)) };
+      return { inputs, origins: pieces.map((_, i) => (i % 2 === 0 ? `in${i}.elf segment 0 (.seg0)` : `in${i}.hex:2`)) };
     }
   }
 }
@@ -79,6 +79,15 @@ export function bruteForce(pieces: readonly Piece[], origins: readonly string[])
 }
 
 const CONFLICT = /^(.+) and (.+) put different bytes at 0x([0-9A-F]{8}) \(0x([0-9A-F]{2}) and 0x([0-9A-F]{2})\)$/;
+/** The shape with a record file's line as the error's place: `different bytes at ADDR: X here, Y at OTHER`. */
+const PLACED_CONFLICT = /^different bytes at 0x([0-9A-F]{8}): 0x([0-9A-F]{2}) here, 0x([0-9A-F]{2}) at (.+)$/;
+
+/** Both sources, the address and both bytes an overlap error names, whichever shape it has. */
+function conflictOf(error: LayoutError): string[] | undefined {
+  const placed = PLACED_CONFLICT.exec(error.message);
+  if (placed) return [`${error.file}:${error.line}`, placed[4] as string, placed[1] as string, placed[2] as string, placed[3] as string];
+  return CONFLICT.exec(error.message)?.slice(1);
+}
 
 /**
  * Converts the pieces in `container` and compares with the brute-force map; returns what
@@ -94,9 +103,9 @@ export function checkOverlap(pieces: readonly Piece[], container: Container): st
   } catch (error) {
     if (!(error instanceof LayoutError)) return `threw ${String(error)}`;
     if (!expected.conflict) return `refused bytes that agree: ${error.message}`;
-    const match = CONFLICT.exec(error.message);
+    const match = conflictOf(error);
     if (!match) return `unexpected message: ${error.message}`;
-    const [, first, second, address, x, y] = match;
+    const [first, second, address, x, y] = match;
     const at = expected.conflict.address;
     if (Number.parseInt(address as string, 16) !== at) return `named ${address}, the lowest conflict is at ${at.toString(16)}: ${error.message}`;
     const between = expected.conflict.between;

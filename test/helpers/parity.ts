@@ -10,7 +10,7 @@ import { conversionOptions } from '../../src/cli/main.js';
 import { describeError } from '../../src/cli/error-report.js';
 import { readFileBytes } from '../../src/cli/files-read.js';
 import { isStdinInput, parseCommandLine } from '../../src/cli/options.js';
-import { resolveSettings } from '../../src/cli/settings.js';
+import { resolveSettings, type Settings } from '../../src/cli/settings.js';
 import { splitPath } from '../../src/cli/split-path.js';
 import { oneLine } from '../../src/cli/text.js';
 import { planConversion, splitByWindow, writePlan } from '../../src/pipeline/convert.js';
@@ -71,7 +71,7 @@ export async function checkParity(argv: readonly string[], cli: CliResult): Prom
 }
 
 async function compare(argv: readonly string[], cli: CliResult): Promise<ParityVerdict | { cli: string; library: string }> {
-  const parsed = await parseCommandLine(argv, () => '0', 80).catch(() => undefined);
+  const parsed = await parseCommandLine(argv, () => '0', () => 80).catch(() => undefined);
   // --strict (exit 3) is the command line's verdict on the findings, which the library returns.
   if (parsed?.kind !== 'run' || parsed.line.command !== 'convert' || cli.code === 3) return 'not-compared';
   const line = cli.stderr.split('\n').find((l) => /^flashcut: .*error: /.test(l));
@@ -96,33 +96,36 @@ async function compare(argv: readonly string[], cli: CliResult): Promise<ParityV
  * planConversion and writePlan per output (and per window with split).
  */
 export async function libraryOutcome(argv: readonly string[]): Promise<Outcome> {
+  let settings: Settings | undefined;
   try {
-    const parsed = await parseCommandLine(argv, () => '0', 80);
+    const parsed = await parseCommandLine(argv, () => '0', () => 80);
     if (parsed.kind !== 'run') throw new Error('not a conversion');
     const { line } = parsed;
     const first = line.inputs[0] ?? '';
-    const settings = resolveSettings(line, isStdinInput(first) ? '(standard input)' : parseInputSpec(first).path);
-    const targets = (settings.outputs ?? []).map((path) => ({ path, format: formatOf(settings.format, path) }));
+    const resolved = resolveSettings(line, isStdinInput(first) ? '(standard input)' : parseInputSpec(first).path);
+    settings = resolved;
+    const targets = (resolved.outputs ?? []).map((path) => ({ path, format: formatOf(resolved.format, path) }));
     const inputs = line.inputs.map((spec) => {
-      if (isStdinInput(spec)) return readInput(new Uint8Array(0), { name: '(standard input)', format: settings.args.inputFormat, base: spec === '-' ? undefined : parseInputSpec(`stdin${spec.slice(1)}`).base });
+      if (isStdinInput(spec)) return readInput(new Uint8Array(0), { name: '(standard input)', format: resolved.args.inputFormat, base: spec === '-' ? undefined : parseInputSpec(`stdin${spec.slice(1)}`).base });
       const { path, base } = parseInputSpec(spec);
-      return readInput(readFileBytes(path), { name: path, base, format: settings.args.inputFormat });
+      return readInput(readFileBytes(path), { name: path, base, format: resolved.args.inputFormat });
     });
     const plan = planConversion(
       inputs,
       conversionOptions(
-        settings,
+        resolved,
         targets.map((t) => t.format),
       ),
     );
     const parts = targets.flatMap(({ path, format }) =>
-      settings.args.split
+      resolved.args.split
         ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(path, window.name), image, format }))
         : [{ path, image: plan.image, format }],
     );
     return { files: Object.fromEntries(parts.map((p) => [p.path, Buffer.from(collectBytes(writePlan({ ...plan, format: p.format }, p.image))).toString('hex')])) };
   } catch (error) {
-    const { exitCode, message } = describeError(error);
+    // Placed as the CLI places it: an option's value given by a configuration is that file's content.
+    const { exitCode, message } = describeError(error, settings?.configPlaceOf);
     return { error: errorText(exitCode, oneLine(message)) };
   }
 }
