@@ -122,14 +122,16 @@ let configFolder: string | undefined;
  * in memory where the system has /dev/shm: a million writes to a disk cost more than the reads).
  */
 function configFromText(text: string): void {
-  if (configFolder === undefined) {
-    const folder = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'flashcut-fuzz-config-'));
-    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-    configFolder = folder;
-  }
+  configFolder ??= mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'flashcut-fuzz-config-'));
   const path = join(configFolder, 'flashcut.config.json');
   writeFileSync(path, text);
   readConfig(path);
+}
+
+/** Removes the configuration file's folder; the runner and the test call it when done. */
+export function removeGeneratedFiles(): void {
+  if (configFolder !== undefined) rmSync(configFolder, { recursive: true, force: true });
+  configFolder = undefined;
 }
 
 const SMALL_HEX = readInput(new TextEncoder().encode(':020000040800F2\n:04000000DEADBEEFC4\n:00000001FF\n'), { name: 'fuzz.hex' });
