@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseElf } from '../src/read/elf/parse.js';
 import { inspectInput, sectionPlacements } from '../src/pipeline/inspect.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { buildElf, pattern, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE } from './helpers/elf-builder.js';
 import { parseReport } from './helpers/report-schema.js';
 import { runCli } from './helpers/run-cli.js';

@@ -14,7 +14,7 @@ import { alignToWriteUnit, fillGapsInWindows, padWindows } from '../src/transfor
 import { insertChecksum } from '../src/transform/insert-checksum.js';
 import { MemoryImage } from '../src/image/memory-image.js';
 import { mergeImages } from '../src/select/merge.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { pattern } from './helpers/elf-builder.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 import { describeWithTools } from './helpers/tools.js';

@@ -13,10 +13,11 @@ import { memoryMapSvg } from '../report/memory-map-svg.js';
 import { reportHtml } from '../report/html-report.js';
 import { parseInputSpec, readInput } from '../read/read-input.js';
 import type { FirmwareInput } from '../read/input.js';
-import { parseChecksumSpec } from '../transform/insert-checksum.js';
+import { parseChecksumSpec } from '../config/option-syntax.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { stageOutputs } from './atomic-write.js';
 import { describeError, errorLine, EXIT } from './error-report.js';
+import { findingsInCliWords } from './option-flags.js';
 import { FilesRead, isSystemError, readFileBytes, systemText } from './files-read.js';
 import { findingLines, inspectLines } from './inspect-view.js';
 import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } from './json-report.js';
@@ -79,7 +80,7 @@ async function inspectFile(line: CommandLine, io: CliIo, seen: { settings?: Sett
   const settings = (seen.settings = resolveSettings(line, pathOfInput(spec), read));
   const { args } = settings;
   const { path: inputPath, bytes, input } = await readInputFile(spec, args, io);
-  const analysis = inspectInput(input, { windows: settings.windows, ramRegions: settings.ram, writeUnit: writeUnit(args) });
+  const analysis = findingsInCliWords(inspectInput(input, { windows: settings.windows, ramRegions: settings.ram, writeUnit: writeUnit(args) }));
   const failed = args.strict && strictFailures(analysis.findings).length > 0;
   const exitCode = failed ? EXIT.strict : EXIT.ok;
   await writeMapFiles(args, inputPath, analysis, read);
@@ -151,7 +152,7 @@ async function convertFile(line: CommandLine, io: CliIo, seen: { settings?: Sett
   const inputs = plan.inputs.map(({ input, selection }, i) => ({
     path: files[i]?.path ?? input.name,
     size: files[i]?.bytes.length ?? 0,
-    analysis: analyse(input, selection, { ramRegions: settings.ram, checksums: plan.transforms.flatMap((t) => (t.kind === 'checksum' ? [t] : [])) }),
+    analysis: findingsInCliWords(analyse(input, selection, { ramRegions: settings.ram, checksums: plan.transforms.flatMap((t) => (t.kind === 'checksum' ? [t] : [])) })),
   }));
   const run = { inputs, image: plan.image, transforms: plan.transforms, notes };
   const findings = strictFailures(inputs.flatMap((i) => i.analysis.findings));

@@ -1,6 +1,7 @@
 import { basename, dirname, extname, resolve } from 'node:path';
 import { FormatError, UsageError } from '../errors.js';
-import { parseRegion, type FlashWindow } from '../windows/window.js';
+import type { FlashWindow } from '../windows/window.js';
+import { parseRegion } from '../config/option-syntax.js';
 import { CONFIG_OPTIONS, type ProjectConfig } from '../config/project-config.js';
 import { camelCase, OPTIONS, type OptionValues } from '../config/option-table.js';
 import { dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';

@@ -35,12 +35,12 @@ export function alignToWriteUnit(image: MemoryImage, alignment: number, fill: nu
     start: Math.floor(r.start / alignment) * alignment,
     end: Math.min(ADDRESS_SPACE_END, Math.ceil(r.end / alignment) * alignment),
   }));
-  return coverWithFill(image, within ? intersectSpans(spans, within) : spans, fill, `fill (--align ${alignment})`);
+  return coverWithFill(image, within ? intersectSpans(spans, within) : spans, fill, `fill (alignment to ${alignment} bytes)`);
 }
 
 /** Fills the named windows completely, so the image covers each exactly. */
 export function padWindows(image: MemoryImage, windows: readonly FlashWindow[], fill: number): Filled {
-  return coverWithFill(image, windows, fill, 'fill (--pad-window)');
+  return coverWithFill(image, windows, fill, 'fill (padded window)');
 }
 
 /** Fills the holes inside each window between its first and its last kept byte. */
@@ -51,5 +51,5 @@ export function fillGapsInWindows(image: MemoryImage, windows: readonly FlashWin
     const last = inside[inside.length - 1];
     return first && last ? [{ start: first.start, end: last.end }] : [];
   });
-  return coverWithFill(image, mergeSpans(spans), fill, 'fill (--fill-gaps)');
+  return coverWithFill(image, mergeSpans(spans), fill, 'fill (filled gap)');
 }

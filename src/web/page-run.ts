@@ -2,12 +2,12 @@ import { FlashcutError, IoError, UsageError } from '../errors.js';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
 import { analyse } from '../pipeline/inspect.js';
 import { parseInputSpec, readInput } from '../read/read-input.js';
-import { parseChecksumSpec } from '../transform/insert-checksum.js';
+import { parseChecksumSpec, parseRegion } from '../config/option-syntax.js';
 import { collectBytes } from '../write/format.js';
 import { formatByName } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
 import { parseAddress, parseNumber } from '../numbers.js';
-import { parseRegion, type FlashWindow } from '../windows/window.js';
+import type { FlashWindow } from '../windows/window.js';
 import { parseLinkerScript } from '../windows/ld-script.js';
 import { flashWindowsOf } from '../windows/ld-windows.js';
 import { assertWritable, dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
@@ -15,6 +15,7 @@ import type { RamRegion } from '../findings/index.js';
 import { errorDocument, reportDocument, type OutputRecord } from '../cli/json-report.js';
 import { erasedSectorsNote, summaryLines } from '../cli/report.js';
 import { describeError, errorLine } from '../cli/error-report.js';
+import { findingsInCliWords } from '../cli/option-flags.js';
 import { reportFragment, reportHtml } from '../report/html-report.js';
 import { splitPath } from '../cli/split-path.js';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -163,7 +164,7 @@ function convertForPage(request: PageRequest, output: string): PageResult {
   const analysed = plan.inputs.map(({ input, selection }, i) => ({
     path: input.name,
     size: request.inputs[i]?.file.bytes.length ?? 0,
-    analysis: analyse(input, selection, { ramRegions: source.ram }),
+    analysis: findingsInCliWords(analyse(input, selection, { ramRegions: source.ram })),
   }));
   const run = { inputs: analysed, image: plan.image, transforms: plan.transforms, notes };
   const written: OutputRecord[] = images.map((p) => ({ path: p.name, format: format.name, size: p.bytes.length, start: p.image.start ?? 0, end: p.image.end ?? 0 }));
