@@ -5,6 +5,7 @@
 export { convert, planConversion, windowsForInput, splitByWindow, writePlan } from './pipeline/convert.js';
 export type { ConversionPlan, ConvertOptions } from './pipeline/convert.js';
 export { parseElf } from './read/elf/parse.js';
+export { memorySource, type ByteSource } from './read/byte-source.js';
 export { CORTEX_M_EXTERNAL_RAM_REGION, CORTEX_M_SRAM_REGION, findIssues, findVectorTables, ramRegionsFor, strictFailures } from './findings/index.js';
 export type { Finding, FindingCode, FindingOptions, RamRegion, Severity, VectorTable, VectorTableSearch } from './findings/index.js';
 export { analyse, inspectInput, sectionPlacements } from './pipeline/inspect.js';

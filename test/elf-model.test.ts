@@ -52,7 +52,7 @@ describe.each([true, false])('ELF model address questions (littleEndian=%s)', (l
     expect(loadAddressAt(text, 121)).toBe(0x0800_0005);
     expect(loadAddressAt(data, 124)).toBe(0x0800_0100); // p_paddr, not p_vaddr 0x20000000
     expect(loadAddressAt(data, 139)).toBe(0x0800_010f);
-    const file = { start: 0, end: elf.bytes.length };
+    const file = { start: 0, end: elf.source.size };
     expect(loadSpansOf(text, [file])).toEqual([{ start: 0x0800_0000, end: 0x0800_0006 }]);
     expect(loadSpansOf(data, [file])).toEqual([{ start: 0x0800_0100, end: 0x0800_0110 }]); // file bytes only: p_memsz does not count
     expect(loadSpansOf(text, [{ start: 122, end: 124 }])).toEqual([]); // the hole
@@ -124,7 +124,7 @@ describe.each([true, false])('ELF model address questions (littleEndian=%s)', (l
 
   it('counts every byte but the ELF structures as contents when there are no section headers', () => {
     const stripped = parseElf(buildElf({ littleEndian, segments: [{ paddr: 0x0800_1000, data: 16, headerBytes: 0x100 }], sections: 'none' }));
-    expect(contentsSpans(stripped)).toEqual([{ start: EHDR + PHDR, end: stripped.bytes.length }]);
+    expect(contentsSpans(stripped)).toEqual([{ start: EHDR + PHDR, end: stripped.source.size }]);
   });
 });
 

@@ -112,7 +112,8 @@ describe('refused outputs', () => {
 });
 
 describe('a write that fails midway', () => {
-  const chunks = [new Uint8Array(1000).fill(1), new Uint8Array(1000).fill(2), new Uint8Array(1000).fill(3)];
+  // 64 KiB each, so that each is a write of its own (smaller chunks are gathered into one write).
+  const chunks = [new Uint8Array(65536).fill(1), new Uint8Array(65536).fill(2), new Uint8Array(65536).fill(3)];
 
   it.each<[string, (calls: number) => Partial<AtomicWriteFs>]>([
     ['the disk fills after the first chunk', (calls) => ({
@@ -161,7 +162,7 @@ describe('a write that fails midway', () => {
 
   it('the injected file system is really used (the same write succeeds with realFs)', async () => {
     const out = file('out.bin', OLD);
-    expect(await writeFileAtomic(out, chunks, realFs)).toBe(3000);
+    expect(await writeFileAtomic(out, chunks, realFs)).toBe(3 * 65536);
     expect(readFileSync(out)).toEqual(Buffer.concat(chunks));
   });
 });

@@ -10,13 +10,15 @@ import { parseElf } from '../src/read/elf/parse.js';
 import { LayoutError, UsageError } from '../src/errors.js';
 import { collectBytes } from '../src/write/format.js';
 import { intelHex } from '../src/write/hex.js';
-import { alignToWriteUnit, fillGapsInWindows, padWindows } from '../src/transform/fill.js';
+import { alignToWriteUnit, fillGapsInWindows, padEachWindow, padWindows } from '../src/transform/fill.js';
 import { insertChecksum } from '../src/transform/insert-checksum.js';
 import { MemoryImage } from '../src/image/memory-image.js';
 import { mergeImages } from '../src/select/merge.js';
 import { parseRegion } from '../src/config/option-syntax.js';
 import { pattern } from './helpers/elf-builder.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
+import { imageToMap } from './helpers/images.js';
+import { Random } from './helpers/random.js';
 import { describeWithTools } from './helpers/tools.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -85,6 +87,26 @@ describe('window padding and gap filling', () => {
       { start: 0x0800_0000, end: 0x0800_0014 },
       { start: 0x0800_ff00, end: 0x0800_ff02 },
     ]);
+  });
+
+  it('padding several overlapping windows at once credits each hole to the first window, as padding them one by one does', () => {
+    const random = new Random(11);
+    for (let round = 0; round < 300; round++) {
+      const windows = Array.from({ length: random.int(1, 6) }, (_, i) => {
+        const start = random.int(0, 200);
+        return { name: `W${i}`, start, end: start + random.int(1, 60), source: 'test' };
+      });
+      // Disjoint pieces, one per 64-byte slot.
+      const img = image(...Array.from({ length: random.int(0, 4) }, (_, k): [number, Uint8Array] => [64 * k + random.int(0, 40), pattern(random.int(1, 20))]));
+      const once = padEachWindow(img, windows, 0xaa);
+      let current = img;
+      windows.forEach((w, i) => {
+        const one = padWindows(current, [w], 0xaa);
+        expect(once.added[i], `round ${round}, window ${i}`).toEqual(one.added);
+        current = one.image;
+      });
+      expect(imageToMap(once.image)).toEqual(imageToMap(current));
+    }
   });
 });
 

@@ -120,31 +120,62 @@ export function removePendingFiles(): void {
   pending.clear();
 }
 
+/** Chunks shorter than this are gathered into a batch of BATCH_SIZE bytes before they are written. */
+const SMALL_CHUNK = 64 * 1024;
+const BATCH_SIZE = 1024 * 1024;
+
 /**
- * Writes `chunks` to a new file. Asynchronous between chunks, so that a signal handler can run
- * during a long write, and so that each chunk is written while the next is produced.
+ * Writes `chunks` to a new file. Asynchronous between writes, so that a signal handler can run
+ * during a long write, and so that each write is on disk while the next is produced. Small
+ * chunks (a sparse image's pieces, DfuSe element headers) are copied into a batch first: one
+ * write call per chunk made 100,000 pieces cost 5 s of waiting for the thread pool.
  */
 async function writeTemporary(path: string, chunks: Iterable<Uint8Array>, replacing: fs.Stats | undefined, io: AtomicWriteFs): Promise<number> {
   // A file that replaces another is private until it has the old one's owner and mode.
   const file = await io.open(path, replacing ? 0o600 : 0o666);
-  // One chunk is written on the thread pool while the writer encodes the next one here.
+  // One write is on the thread pool while the writer encodes the next chunk here.
   let writing: Promise<void> | undefined;
+  const send = async (bytes: Uint8Array): Promise<void> => {
+    if (writing) await writing;
+    writing = writeAll(io, file, bytes);
+    // Awaited above or below; this only keeps a failure during encoding from counting as unhandled.
+    writing.catch(() => undefined);
+  };
+  // Two batches: one being written while the other fills.
+  let batch: Uint8Array | undefined;
+  let spare: Uint8Array | undefined;
+  let used = 0;
+  const flush = async (): Promise<void> => {
+    if (!batch || used === 0) return;
+    await send(batch.subarray(0, used));
+    [batch, spare] = [spare, batch];
+    used = 0;
+  };
   try {
     let written = 0;
     let previous: Uint8Array | undefined;
     const iterator = chunks[Symbol.iterator]();
     for (let step = iterator.next(); step.done !== true; ) {
       const chunk = step.value;
-      if (writing) await writing;
-      writing = writeAll(io, file, chunk);
-      // Awaited above or below; this only keeps a failure during encoding from counting as unhandled.
-      writing.catch(() => undefined);
       written += chunk.length;
-      // The chunk before this one is on disk: it goes back to the writer to be filled again (ChunkPool).
-      const finished = previous;
-      previous = chunk;
+      let finished: Uint8Array | undefined;
+      if (chunk.length < SMALL_CHUNK) {
+        if (used + chunk.length > BATCH_SIZE) await flush();
+        batch ??= new Uint8Array(BATCH_SIZE);
+        batch.set(chunk, used);
+        used += chunk.length;
+        // Copied: it goes back to the writer to be filled again (ChunkPool).
+        finished = chunk;
+      } else {
+        await flush();
+        await send(chunk);
+        // The chunk before this one is on disk.
+        finished = previous;
+        previous = chunk;
+      }
       step = iterator.next(finished);
     }
+    await flush();
     await writing;
     writing = undefined;
     if (replacing) await takeOwnerAndMode(file, replacing);

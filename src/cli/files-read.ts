@@ -85,7 +85,7 @@ export function readRegularText(path: string, maxBytes: number, log: FilesRead, 
 }
 
 /** A system error of reading `path` as an IoError naming the file; our own errors pass unchanged. */
-function cannotRead(path: string, error: unknown): Error {
+export function cannotRead(path: string, error: unknown): Error {
   if (!isSystemError(error)) return error as Error;
   return new IoError(`cannot read it: ${systemText(error)}`, { file: path });
 }

@@ -130,17 +130,31 @@ function rangeTable(analysis: Analysis, paint: Paint): string[] {
  */
 export function findingLines(findings: readonly Finding[], paint: Paint, detail: 'full' | 'short'): string[] {
   if (findings.length === 0) return [`${paint('bold', 'Findings:')} ${paint('green', 'none')}`];
-  const lines = [paint('bold', `Findings (${findings.length})`)];
+  const lines = [paint('bold', `Findings (${count(findings.length)})`)];
+  const shown = new Map<string, number>();
+  let brief = 0;
   for (const f of findings) {
     const label = f.severity.padEnd(8);
-    const head = wrap(`${f.code}: ${detail === 'full' ? f.message : f.summary}`, TEXT_WIDTH, `  ${label} `);
+    const seen = (shown.get(f.code) ?? 0) + 1;
+    shown.set(f.code, seen);
+    // Past the first few of a code, its summary alone: 65,533 findings in full were 50 MB of text.
+    const whole = seen <= DETAILED_PER_CODE;
+    if (!whole) brief++;
+    const head = wrap(`${f.code}: ${detail === 'full' && whole ? f.message : f.summary}`, TEXT_WIDTH, `  ${label} `);
     const first = head[0] ?? '';
     // Colour after wrapping, so escape codes never count towards the width.
-    lines.push(first.replace(label, paint(SEVERITY_COLOURS[f.severity], label)), ...head.slice(1));
-    lines.push(...wrap(f.fix, TEXT_WIDTH, `${' '.repeat(11)}fix: `, ' '.repeat(16)));
+    lines.push(first.replace(label, paint(SEVERITY_COLOURS[f.severity], label)));
+    for (let i = 1; i < head.length; i++) lines.push(head[i] as string);
+    if (whole) for (const line of wrap(f.fix, TEXT_WIDTH, `${' '.repeat(11)}fix: `, ' '.repeat(16))) lines.push(line);
+  }
+  if (brief > 0) {
+    for (const line of wrap(`${count(brief)} findings past the first ${DETAILED_PER_CODE} of their code show their summary alone; --json gives each one in full`, TEXT_WIDTH, '  ')) lines.push(line);
   }
   return lines;
 }
+
+/** Findings of one code shown with their whole message and fix; the rest by their summary. */
+const DETAILED_PER_CODE = 20;
 
 const SEVERITY_COLOURS = { error: 'red', warning: 'yellow', info: 'bold' } as const;
 

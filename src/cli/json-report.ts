@@ -59,6 +59,8 @@ export function reportDocument(header: ReportHeader, run: RunReport, outputs: re
   if (!input) throw new Error('a report needs an input');
   const { analysis } = input;
   const { elf } = analysis;
+  // By program header index: one look-up per segment, not a search of all of them.
+  const loadSegments = new Map((elf?.loadSegments ?? []).map((s) => [s.index, s] as const));
   // With several inputs, an ELF's ranges name their file, as in the summary.
   const ranges = <R extends { readonly origin: string }>(of: (a: Analysis) => readonly R[]): R[] =>
     run.inputs.flatMap((i) => of(i.analysis).map((r) => (more.length > 0 && i.analysis.elf ? { ...r, origin: `${i.path} ${r.origin}` } : r)));
@@ -97,7 +99,7 @@ export function reportDocument(header: ReportHeader, run: RunReport, outputs: re
       memsz: p.p_memsz,
       flags: segmentFlagsText(p.p_flags).replace(/ /g, ''),
       pFlags: p.p_flags,
-      sections: p.p_type === PT_LOAD ? (elf?.loadSegments.find((s) => s.index === index)?.sections.map((s) => s.name) ?? []) : [],
+      sections: p.p_type === PT_LOAD ? (loadSegments.get(index)?.sections.map((s) => s.name) ?? []) : [],
     })),
     sections: sectionPlacements(analysis).map((p) => ({
       index: p.section.index,

@@ -13,12 +13,14 @@ import { memoryMapSvg } from '../report/memory-map-svg.js';
 import { reportHtml } from '../report/html-report.js';
 import { parseInputSpec, readInput } from '../read/read-input.js';
 import type { FirmwareInput } from '../read/input.js';
+import { memorySource, type ByteSource } from '../read/byte-source.js';
 import { parseChecksumSpec } from '../config/option-syntax.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { stageOutputs } from './atomic-write.js';
 import { describeError, errorLine, EXIT } from './error-report.js';
 import { findingsInCliWords } from './option-flags.js';
-import { FilesRead, isSystemError, readFileBytes, systemText } from './files-read.js';
+import { openInputFile, type OpenInput } from './file-source.js';
+import { FilesRead, isSystemError, systemText } from './files-read.js';
 import { findingLines, inspectLines } from './inspect-view.js';
 import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } from './json-report.js';
 import { COMMANDS, isStdinInput, parseCommandLine, type CommandLine } from './options.js';
@@ -62,7 +64,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     ({ command } = parsed.line);
     verbose = parsed.line.given.verbose ?? false;
     json = parsed.line.given.json ?? false;
-    return parsed.line.command === 'inspect' ? await inspectFile(parsed.line, io, seen) : await convertFile(parsed.line, io, seen);
+    // The input files stay open while the run reads them (an ELF is read as needed).
+    const opened: OpenInput[] = [];
+    try {
+      return parsed.line.command === 'inspect' ? await inspectFile(parsed.line, io, seen, opened) : await convertFile(parsed.line, io, seen, opened);
+    } finally {
+      for (const input of opened) input.close();
+    }
   } catch (error) {
     const { exitCode, ...record } = describeError(error, seen.settings?.configPlaceOf);
     io.stderr.write(errorLine({ exitCode, ...record }) + '\n');
@@ -73,19 +81,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 /** `flashcut inspect`: the analysis as a table (or JSON) on standard output; exit 3 with --strict and findings. */
-async function inspectFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }): Promise<number> {
+async function inspectFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }, opened: OpenInput[]): Promise<number> {
   const spec = line.inputs[0] ?? '';
   const read = new FilesRead();
   if (!isStdinInput(spec)) read.note(pathOfInput(spec), 'the input file');
   const settings = (seen.settings = resolveSettings(line, pathOfInput(spec), read));
   const { args } = settings;
-  const { path: inputPath, bytes, input } = await readInputFile(spec, args, io);
+  const { path: inputPath, size, input } = await readInputFile(spec, args, io, opened);
   const analysis = findingsInCliWords(inspectInput(input, { windows: settings.windows, ramRegions: settings.ram, writeUnit: writeUnit(args) }));
   const failed = args.strict && strictFailures(analysis.findings).length > 0;
   const exitCode = failed ? EXIT.strict : EXIT.ok;
   await writeMapFiles(args, inputPath, analysis, read);
   if (args.json) {
-    const run = { inputs: [{ path: inputPath, size: bytes.length, analysis }], image: analysis.selection.image, transforms: [], notes: [] };
+    const run = { inputs: [{ path: inputPath, size, analysis }], image: analysis.selection.image, transforms: [], notes: [] };
     io.stdout.write(toJson(reportDocument(header(args, failed, exitCode), run, [])));
   } else {
     io.stdout.write(terminalText(inspectLines(inputPath, analysis, painter(io.colour?.stdout ?? false)), io.colour?.stdout ?? false));
@@ -115,7 +123,7 @@ async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysi
   await systemErrorsNamed(() => staged.commit());
 }
 
-async function convertFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }): Promise<number> {
+async function convertFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }, opened: OpenInput[]): Promise<number> {
   checkCommandTypo(line.inputs[0]);
   const inputPaths = line.inputs.map(pathOfInput);
   const read = new FilesRead();
@@ -140,7 +148,7 @@ async function convertFile(line: CommandLine, io: CliIo, seen: { settings?: Sett
   }
 
   const files: InputFile[] = [];
-  for (const spec of args.inputs) files.push(await readInputFile(spec, args, io));
+  for (const spec of args.inputs) files.push(await readInputFile(spec, args, io, opened));
   const plan = planConversion(
     files.map((f) => f.input),
     conversionOptions(settings, targets[0]?.format),
@@ -151,7 +159,7 @@ async function convertFile(line: CommandLine, io: CliIo, seen: { settings?: Sett
   // --align pads every run to whole write units, so the write-unit check has nothing left to find.
   const inputs = plan.inputs.map(({ input, selection }, i) => ({
     path: files[i]?.path ?? input.name,
-    size: files[i]?.bytes.length ?? 0,
+    size: files[i]?.size ?? 0,
     analysis: findingsInCliWords(analyse(input, selection, { ramRegions: settings.ram, checksums: plan.transforms.flatMap((t) => (t.kind === 'checksum' ? [t] : [])) })),
   }));
   const run = { inputs, image: plan.image, transforms: plan.transforms, notes };
@@ -232,7 +240,8 @@ function* hashed(chunks: Iterable<Uint8Array>, hash: Hash): Generator<Uint8Array
 
 interface InputFile {
   readonly path: string;
-  readonly bytes: Uint8Array;
+  /** Bytes in the file. */
+  readonly size: number;
   readonly input: FirmwareInput;
 }
 
@@ -244,11 +253,17 @@ function pathOfInput(spec: string): string {
   return isStdinInput(spec) ? STDIN_NAME : parseInputSpec(spec).path;
 }
 
-/** An input named on the command line (`app.elf`, `app.bin@0x08004000`, `-`), read and parsed. */
-async function readInputFile(spec: string, args: CliArgs, io: CliIo): Promise<InputFile> {
+/** An input named on the command line (`app.elf`, `app.bin@0x08004000`, `-`), opened (added to `opened`) and parsed. */
+async function readInputFile(spec: string, args: CliArgs, io: CliIo, opened: OpenInput[]): Promise<InputFile> {
   const { path, base } = isStdinInput(spec) ? { path: STDIN_NAME, base: spec === '-' ? undefined : parseInputSpec(`stdin${spec.slice(1)}`).base } : parseInputSpec(spec);
-  const bytes = path === STDIN_NAME ? await readStream(io.stdin) : readFileBytes(path);
-  return { path, bytes, input: readInput(bytes, { name: path, format: args.inputFormat, base }) };
+  const source = path === STDIN_NAME ? memorySource(await readStream(io.stdin)) : open(path, opened);
+  return { path, size: source.size, input: readInput(source, { name: path, format: args.inputFormat, base }) };
+}
+
+function open(path: string, opened: OpenInput[]): ByteSource {
+  const input = openInputFile(path);
+  opened.push(input);
+  return input.source;
 }
 
 async function readStream(stream: NodeJS.ReadableStream | undefined): Promise<Uint8Array> {

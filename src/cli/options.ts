@@ -81,7 +81,7 @@ async function parse(argv: readonly string[], version: () => string, width: numb
   });
   if (output.text) return { kind: 'print', text: output.text };
   if (scanned.positionals.length === 0) throw new UsageError(noInputMessage(command));
-  return { kind: 'run', line: commandLine(scanned, command, (option) => output.parsed[option.name]) };
+  return { kind: 'run', line: commandLine(scanned, command, (option) => scanned.lists.get(option) ?? output.parsed[option.name]) };
 }
 
 /** The command line from each option's raw value (`raw`: as yargs gives it, or the scan's list of values). */
@@ -205,6 +205,8 @@ interface Scanned {
    * as a switch's value): yargs reads those.
    */
   readonly plain: Map<OptionRow, unknown[]> | undefined;
+  /** Every value of each list option given, in order (yargs' arguments hold only the first). */
+  readonly lists: ReadonlyMap<OptionRow, readonly string[]>;
 }
 
 /**
@@ -220,6 +222,15 @@ function scan(argv: readonly string[]): Scanned {
   let optionsEnded = false;
   const values = new Map<OptionRow, unknown[]>();
   let plain = true;
+  // Every value of each list option; yargs sees only the first occurrence. It appends a repeated
+  // option by copying its array, so 20,000 --region=... took 5 s and 150,000 minutes.
+  const lists = new Map<OptionRow, string[]>();
+  /** Notes a list option's value; true when it is a repeat, to be left out of yargs' arguments. */
+  const listValue = (row: OptionRow, value: string): boolean => {
+    const list = lists.get(row) ?? [];
+    lists.set(row, list);
+    return list.push(value) > 1;
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (optionsEnded || isStdinInput(arg) || !arg.startsWith('-')) {
@@ -261,6 +272,7 @@ function scan(argv: readonly string[]): Scanned {
     if (option.negated || inlineValue !== undefined || (long && flag !== option.row.name)) plain = false;
     const seen = values.get(option.row) ?? [];
     values.set(option.row, seen);
+    if (option.row.type === 'list' && !option.negated && inlineValue !== undefined && listValue(option.row, inlineValue)) out.pop();
     if (option.negated || option.row.type === 'boolean' || inlineValue !== undefined) {
       seen.push(true);
       continue;
@@ -271,8 +283,9 @@ function scan(argv: readonly string[]): Scanned {
     }
     if (value.startsWith('-')) plain = false;
     seen.push(value);
-    out.push(value);
     i++;
+    if (option.row.type === 'list' && listValue(option.row, value)) out.pop();
+    else out.push(value);
   }
   // The command may come after options, so each option is checked against it at the end.
   for (const row of counts.keys()) {
@@ -281,7 +294,7 @@ function scan(argv: readonly string[]): Scanned {
     throw new UsageError(command === 'inspect' ? `inspect takes no --${row.name}: it is an option of a conversion` : `--${row.name} is an option of inspect: flashcut inspect INPUT ${usage}`);
   }
   const repeated = [...counts].filter(([row, n]) => n > 1 && row.type !== 'list' && row.type !== 'boolean').map(([row]) => `--${row.name}`);
-  return { command, positionals: command === 'completion' ? [] : positionals, argv: out, repeated, plain: plain ? values : undefined };
+  return { command, positionals: command === 'completion' ? [] : positionals, argv: out, repeated, plain: plain ? values : undefined, lists };
 }
 
 type Found = { readonly row: OptionRow; readonly negated: boolean } | 'builtin' | undefined;

@@ -175,7 +175,7 @@ function placedRanges(elf: ElfFile): { load: PlacedRange[]; run: PlacedRange[] }
 /** Whether two ranges with file bytes hold the same bytes where they overlap. */
 function sameBytes(elf: ElfFile, a: PlacedRange, b: PlacedRange, span: Span): boolean {
   if (a.fileOffset === undefined || b.fileOffset === undefined) return false;
-  const bytesOf = (r: PlacedRange) => elf.bytes.subarray((r.fileOffset as number) + (span.start - r.start), (r.fileOffset as number) + (span.end - r.start));
+  const bytesOf = (r: PlacedRange) => elf.source.read((r.fileOffset as number) + (span.start - r.start), span.end - span.start);
   const x = bytesOf(a);
   const y = bytesOf(b);
   return x.length === y.length && x.every((v, i) => v === y[i]);
@@ -281,17 +281,28 @@ function overlaps<R extends { readonly start: number; readonly end: number }>(ra
  * headers and the padding after them has none.
  */
 function outsideFirmware(ctx: CheckContext): Map<number, DroppedRange[]> {
+  const known = outsideCache.get(ctx);
+  if (known) return known;
   const bySegment = groupBySegment(ctx.selection.dropped.filter((d) => d.reason === 'outside-windows'));
   const result = new Map<number, DroppedRange[]>();
   for (const [index, ranges] of bySegment) {
     const segment = segmentOf(ctx, index);
     const headers = segment ? structureLoadSpans(ctx.elf, segment) : [];
+    // Most segments hold no ELF structure: their outside ranges are all firmware.
+    if (headers.length === 0) {
+      result.set(index, ranges);
+      continue;
+    }
     const left = ranges.flatMap((r) => subtractSpans([r], headers).map((s) => ({ ...r, start: s.start, end: s.end })));
     const placed = segment && ctx.elf.sections.length > 0 ? mergeSpans(segment.sections.map((x) => sectionLoadRange(segment, x))) : undefined;
-    if (left.length > 0 && (!placed || headers.length === 0 || intersectSpans(left, placed).length > 0)) result.set(index, left);
+    if (left.length > 0 && (!placed || intersectSpans(left, placed).length > 0)) result.set(index, left);
   }
+  outsideCache.set(ctx, result);
   return result;
 }
+
+/** outsideFirmware of each context, worked out once: two checks ask for it. */
+const outsideCache = new WeakMap<CheckContext, Map<number, DroppedRange[]>>();
 
 function groupBySegment(ranges: readonly DroppedRange[]): Map<number, DroppedRange[]> {
   const groups = new Map<number, DroppedRange[]>();

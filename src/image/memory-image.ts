@@ -127,20 +127,33 @@ export class MemoryImage {
     return runs;
   }
 
-  /** The part of the image inside [start, end), sharing the bytes. */
+  /** The part of the image inside [start, end), sharing the bytes. Binary search: O(log chunks) plus the chunks inside. */
   slice(start: number, end: number): MemoryImage {
     const chunks: ImageChunk[] = [];
-    for (const c of this.chunks) {
+    for (let k = this.firstEndingAfter(start); k < this.chunks.length; k++) {
+      const c = this.chunks[k] as ImageChunk;
+      if (c.address >= end) break;
       const from = Math.max(start, c.address);
-      const to = Math.min(end, c.address + c.bytes.length);
-      if (from < to) chunks.push({ ...c, address: from, bytes: c.bytes.subarray(from - c.address, to - c.address) });
+      const to = Math.min(end, endOf(c));
+      if (from < to) chunks.push(from === c.address && to === endOf(c) ? c : part(c, from, to));
     }
     return new MemoryImage(chunks);
   }
 
-  /** Number of bytes inside [start, end). */
+  /** Number of bytes inside [start, end); O(log chunks) plus the chunks inside. */
   bytesIn(start: number, end: number): number {
-    return this.slice(start, end).size;
+    let sum = 0;
+    for (let k = this.firstEndingAfter(start); k < this.chunks.length; k++) {
+      const c = this.chunks[k] as ImageChunk;
+      if (c.address >= end) break;
+      sum += Math.max(0, Math.min(end, endOf(c)) - Math.max(start, c.address));
+    }
+    return sum;
+  }
+
+  /** The index of the first chunk that ends above `address` (chunks.length if none does). */
+  private firstEndingAfter(address: number): number {
+    return lastAtOrBelow(this.chunks.length, (k) => endOf(this.chunks[k] as ImageChunk), address) + 1;
   }
 
   /** A copy of the bytes in [start, end); throws LayoutError where the image has a hole there. */

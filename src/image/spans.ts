@@ -78,3 +78,72 @@ export function clipSorted(sorted: readonly Span[], range: Span): Span[] {
   }
   return out;
 }
+
+/**
+ * For each span of the list, the parts of it that no earlier span covers, sorted: every point
+ * belongs to the first span that holds it. A sweep over the ends with a heap of the open spans
+ * by list position: O(n log n), where asking each span about all earlier ones would be O(n^2).
+ */
+export function firstCovers(spans: readonly Span[]): Span[][] {
+  const owned: { start: number; end: number }[][] = spans.map(() => []);
+  const order = spans.flatMap((s, i) => (s.end > s.start ? [i] : [])).sort((a, b) => (spans[a] as Span).start - (spans[b] as Span).start);
+  const points = [...new Set(order.flatMap((i) => [(spans[i] as Span).start, (spans[i] as Span).end]))].sort((a, b) => a - b);
+  const open = new MinHeap();
+  let next = 0;
+  for (let p = 0; p + 1 < points.length; p++) {
+    const at = points[p] as number;
+    while (next < order.length && (spans[order[next] as number] as Span).start <= at) open.push(order[next++] as number);
+    // Spans that ended are dropped when they come to the top; only the top decides.
+    while (open.size > 0 && (spans[open.top] as Span).end <= at) open.pop();
+    if (open.size === 0) continue;
+    const list = owned[open.top] as { start: number; end: number }[];
+    const last = list[list.length - 1];
+    const to = points[p + 1] as number;
+    if (last && last.end === at) last.end = to;
+    else list.push({ start: at, end: to });
+  }
+  return owned;
+}
+
+/** A binary min-heap of numbers. */
+class MinHeap {
+  private readonly items: number[] = [];
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  /** The least item; only when size > 0. */
+  get top(): number {
+    return this.items[0] as number;
+  }
+
+  push(item: number): void {
+    const items = this.items;
+    let i = items.push(item) - 1;
+    while (i > 0) {
+      const parent = Math.floor((i - 1) / 2);
+      if ((items[parent] as number) <= item) break;
+      items[i] = items[parent] as number;
+      i = parent;
+    }
+    items[i] = item;
+  }
+
+  pop(): void {
+    const items = this.items;
+    const last = items.pop() as number;
+    if (items.length === 0) return;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= items.length) break;
+      const right = left + 1;
+      const child = right < items.length && (items[right] as number) < (items[left] as number) ? right : left;
+      if ((items[child] as number) >= last) break;
+      items[i] = items[child] as number;
+      i = child;
+    }
+    items[i] = last;
+  }
+}

@@ -1,3 +1,4 @@
+import { asSource, type ByteSource } from './byte-source.js';
 import { parseElf } from './elf/parse.js';
 import { FormatError, inFile, UsageError } from '../errors.js';
 import { ADDRESS_SPACE_END, count, hex32, parseAddress, refuseLeadingZero } from '../numbers.js';
@@ -28,32 +29,36 @@ export function detectInputFormat(bytes: Uint8Array): InputFormatName | undefine
 }
 
 /**
- * Reads one input file in memory. Throws FormatError for bad content (with the line for
+ * Reads one input file: bytes in memory, or a ByteSource that reads the file as needed (an ELF
+ * is read header, tables and kept ranges only; the other formats are read whole). Throws FormatError for bad content (with the line for
  * HEX and S-record), UsageError for a BIN without a base address or a base that does not
  * fit, and the ELF reader's errors; every error carries `options.name` as its file.
  */
-export function readInput(bytes: Uint8Array, options: ReadInputOptions = {}): FirmwareInput {
-  return inFile(options.name, () => readAnyFormat(bytes, options.name ?? 'input', options));
+export function readInput(input: Uint8Array | ByteSource, options: ReadInputOptions = {}): FirmwareInput {
+  return inFile(options.name, () => readAnyFormat(asSource(input), options.name ?? 'input', options));
 }
 
-function readAnyFormat(bytes: Uint8Array, name: string, options: ReadInputOptions): FirmwareInput {
+/** Enough of the start of a file to tell its format behind a byte-order mark. */
+const HEAD = 8;
+
+function readAnyFormat(source: ByteSource, name: string, options: ReadInputOptions): FirmwareInput {
   if (options.base !== undefined && options.format !== undefined && options.format !== 'bin') {
     throw new UsageError(`a load address (@${hex32(options.base)}) is only for raw binary input, not ${options.format}`);
   }
-  const text = withoutBom(bytes);
-  const format = options.format ?? (options.base !== undefined ? 'bin' : detectInputFormat(text));
+  const format = options.format ?? (options.base !== undefined ? 'bin' : detectInputFormat(withoutBom(source.read(0, Math.min(HEAD, source.size)))));
+  const whole = () => source.read(0, source.size);
   switch (format) {
     case 'elf': {
-      const elf = parseElf(bytes);
+      const elf = parseElf(source);
       const entry = elf.header.e_entry;
       return { format, name, elf, startAddress: entry !== 0 ? entry : undefined };
     }
     case 'hex':
-      return readIntelHex(text, name);
+      return readIntelHex(withoutBom(whole()), name);
     case 'srec':
-      return readSrec(text, name);
+      return readSrec(withoutBom(whole()), name);
     case 'bin':
-      return readBinary(bytes, name, options.base);
+      return readBinary(whole(), name, options.base);
     case undefined:
       throw new FormatError(
         "cannot tell the input format: not ELF (7f 45 4c 46), Intel HEX (':') or S-record ('S0'); " +

@@ -103,15 +103,20 @@ export function selectPieces(pieces: readonly ImageChunk[], windows: readonly Fl
   const keptPieces: ImageChunk[] = [];
   const kept: SegmentRange[] = [];
   const dropped: DroppedRange[] = [];
+  const drop = (piece: ImageChunk, start: number, end: number): void => {
+    dropped.push({ origin: piece.origin, start, end, sections: [], reason: 'outside-windows' });
+  };
   for (const piece of pieces) {
-    const whole = [{ start: piece.address, end: piece.address + piece.bytes.length }];
-    for (const range of intersectSpans(whole, spans)) {
+    const end = piece.address + piece.bytes.length;
+    let cursor = piece.address;
+    // A binary search among the windows per piece, not a pass over all of them.
+    for (const range of clipSorted(spans, { start: piece.address, end })) {
+      if (range.start > cursor) drop(piece, cursor, range.start);
       kept.push({ origin: piece.origin, start: range.start, end: range.end, sections: [] });
       keptPieces.push({ ...piece, address: range.start, bytes: piece.bytes.subarray(range.start - piece.address, range.end - piece.address) });
+      cursor = range.end;
     }
-    for (const range of subtractSpans(whole, spans)) {
-      dropped.push({ origin: piece.origin, start: range.start, end: range.end, sections: [], reason: 'outside-windows' });
-    }
+    if (cursor < end) drop(piece, cursor, end);
   }
   return { windows, image: MemoryImage.from(keptPieces), kept, dropped };
 }

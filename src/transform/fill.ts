@@ -1,7 +1,7 @@
 import { badOption } from '../errors.js';
 import { ADDRESS_SPACE_END } from '../numbers.js';
-import { MemoryImage } from '../image/memory-image.js';
-import { intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
+import { MemoryImage, type ImageChunk } from '../image/memory-image.js';
+import { clipSorted, firstCovers, intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
 import type { FlashWindow } from '../windows/window.js';
 
 /** An image with fill bytes added, and where they went. */
@@ -11,14 +11,31 @@ export interface Filled {
   readonly added: readonly Span[];
 }
 
+/** Fill pieces are views of one buffer of at most this many bytes, so fill costs no memory per byte. */
+const FILL_PIECE = 1024 * 1024;
+
 /**
  * Covers `spans` with `fill` wherever the image has no byte yet; the image's own bytes win.
  * The one mechanism behind alignment, window padding and gap filling.
  */
 export function coverWithFill(image: MemoryImage, spans: readonly Span[], fill: number, origin: string): Filled {
   const added = subtractSpans(spans, image.ranges());
-  const pieces = added.map((s) => ({ address: s.start, bytes: new Uint8Array(s.end - s.start).fill(fill), origin }));
-  return { image: MemoryImage.from([...image.chunks, ...pieces]), added };
+  return { image: withFill(image, added, fill, origin), added };
+}
+
+/**
+ * The image with `holes` (disjoint spans where it has no byte) filled. Every fill piece is a
+ * view of one shared buffer of at most 1 MiB (chunks are never written in place), so filling a
+ * 1 GiB window costs a thousand views, not 1 GiB of memory.
+ */
+function withFill(image: MemoryImage, holes: readonly Span[], fill: number, origin: string): MemoryImage {
+  const largest = holes.reduce((max, s) => Math.max(max, s.end - s.start), 0);
+  const filler = new Uint8Array(Math.min(FILL_PIECE, largest)).fill(fill);
+  const pieces: ImageChunk[] = [];
+  for (const s of holes) {
+    for (let at = s.start; at < s.end; at += filler.length) pieces.push({ address: at, bytes: filler.subarray(0, Math.min(filler.length, s.end - at)), origin });
+  }
+  return MemoryImage.from([...image.chunks, ...pieces]);
 }
 
 /**
@@ -40,13 +57,26 @@ export function alignToWriteUnit(image: MemoryImage, alignment: number, fill: nu
 
 /** Fills the named windows completely, so the image covers each exactly. */
 export function padWindows(image: MemoryImage, windows: readonly FlashWindow[], fill: number): Filled {
-  return coverWithFill(image, windows, fill, 'fill (padded window)');
+  const padded = padEachWindow(image, windows, fill);
+  return { image: padded.image, added: mergeSpans(padded.added.flat()) };
+}
+
+/**
+ * Fills the windows completely, and says what each one added: a hole two windows share is
+ * the first one's, as if they were padded one after the other. O((windows + runs) log windows).
+ */
+export function padEachWindow(image: MemoryImage, windows: readonly FlashWindow[], fill: number): { image: MemoryImage; added: Span[][] } {
+  const ranges = image.ranges();
+  const added = firstCovers(windows).map((owned) => owned.flatMap((span) => subtractSpans([span], clipSorted(ranges, span))));
+  return { image: withFill(image, added.flat(), fill, 'fill (padded window)'), added };
 }
 
 /** Fills the holes inside each window between its first and its last kept byte. */
 export function fillGapsInWindows(image: MemoryImage, windows: readonly FlashWindow[], fill: number): Filled {
+  const ranges = image.ranges();
   const spans = windows.flatMap((w) => {
-    const inside = intersectSpans(image.ranges(), [w]);
+    // A binary search among the image's runs per window, not a pass over all of them.
+    const inside = clipSorted(ranges, w);
     const first = inside[0];
     const last = inside[inside.length - 1];
     return first && last ? [{ start: first.start, end: last.end }] : [];

@@ -1,9 +1,10 @@
-import { badOption } from '../errors.js';
-import { alignToWriteUnit, fillGapsInWindows, padWindows, type Filled } from './fill.js';
+import { badOption, LimitError } from '../errors.js';
+import { count } from '../numbers.js';
+import { alignToWriteUnit, fillGapsInWindows, padEachWindow, type Filled } from './fill.js';
 import { insertChecksum, type ChecksumRequest, type InsertedChecksum } from './insert-checksum.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import type { Span } from '../image/spans.js';
-import type { FlashWindow } from '../windows/window.js';
+import { WHOLE_ADDRESS_SPACE, type FlashWindow } from '../windows/window.js';
 
 /** The image transforms of a conversion, applied in this order: pad, fill gaps, align, checksums. */
 export interface TransformOptions {
@@ -38,17 +39,26 @@ export function applyTransforms(
   const fill = options.fill ?? 0xff;
   const transforms: TransformRecord[] = [];
   let current = image;
-  const record = <T extends TransformRecord>(filled: Filled, make: (added: readonly Span[], bytes: number) => T): void => {
+  const record = <T extends TransformRecord>(filled: Filled, what: string, make: (added: readonly Span[], bytes: number) => T): void => {
+    limitFill(windows, what, filled.added);
     current = filled.image;
     const bytes = filled.added.reduce((sum, s) => sum + s.end - s.start, 0);
     if (bytes > 0) transforms.push(make(filled.added, bytes));
   };
-  for (const window of windowsNamed(windows, options.padWindows ?? [])) {
-    record(padWindows(current, [window], fill), (added, bytes) => ({ kind: 'pad-window', window: window.name, added, bytes }));
+  const padded = windowsNamed(windows, options.padWindows ?? []);
+  if (padded.length > 0) {
+    const each = padEachWindow(current, padded, fill);
+    limitFill(windows, 'options.padWindows', each.added.flat());
+    current = each.image;
+    padded.forEach((window, i) => {
+      const added = each.added[i] as Span[];
+      const bytes = added.reduce((sum, s) => sum + s.end - s.start, 0);
+      if (bytes > 0) transforms.push({ kind: 'pad-window', window: window.name, added, bytes });
+    });
   }
-  if (options.fillGaps) record(fillGapsInWindows(current, windows, fill), (added, bytes) => ({ kind: 'fill-gaps', added, bytes }));
+  if (options.fillGaps) record(fillGapsInWindows(current, windows, fill), 'options.fillGaps', (added, bytes) => ({ kind: 'fill-gaps', added, bytes }));
   const unit = options.align;
-  if (unit !== undefined && unit > 1) record(alignToWriteUnit(current, unit, fill, windows), (added, bytes) => ({ kind: 'align', unit, added, bytes }));
+  if (unit !== undefined && unit > 1) record(alignToWriteUnit(current, unit, fill, windows), 'options.align', (added, bytes) => ({ kind: 'align', unit, added, bytes }));
   for (const request of options.checksums ?? []) {
     const inserted = insertChecksum(current, windows, request);
     current = inserted.image;
@@ -57,10 +67,29 @@ export function applyTransforms(
   return { image: current, transforms };
 }
 
+/** The most fill a transform adds when no windows were given (the whole 32-bit address space): 16 MiB. */
+export const DEFAULT_WINDOW_FILL_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * With no windows given, an image input's window is the whole 32-bit address space, and padding
+ * it, or filling from 0x00000000 to 0xFFFFFFF0, would make a 4 GiB image no flash holds:
+ * throws LimitError for more than DEFAULT_WINDOW_FILL_LIMIT bytes of fill there.
+ */
+function limitFill(windows: readonly FlashWindow[], what: string, added: readonly Span[]): void {
+  if (windows.length !== 1 || windows[0] !== WHOLE_ADDRESS_SPACE) return;
+  const bytes = added.reduce((sum, s) => sum + s.end - s.start, 0);
+  if (bytes <= DEFAULT_WINDOW_FILL_LIMIT) return;
+  throw new LimitError(
+    `${what} would add ${count(bytes)} bytes of fill to the whole 32-bit address space (no flash windows were given), ` +
+      `more than the ${count(DEFAULT_WINDOW_FILL_LIMIT)} allowed there: name the windows with options.windows`,
+  );
+}
+
 function windowsNamed(windows: readonly FlashWindow[], names: readonly string[]): FlashWindow[] {
   if (names.includes('all')) return [...windows];
+  const byName = new Map(windows.map((w) => [w.name, w] as const).reverse());
   return names.map((name) => {
-    const window = windows.find((w) => w.name === name);
+    const window = byName.get(name);
     if (!window) throw badOption('padWindows', name, `no such window (there are ${windows.map((w) => w.name).join(', ')}, or all)`);
     return window;
   });

@@ -29,7 +29,7 @@ function cpuAttributes(elf: ElfFile): { arch: number | undefined; profile: numbe
   const header = elf.sectionHeaders.find((sh) => sh.sh_type === SHT_ARM_ATTRIBUTES);
   if (!header) return undefined;
   try {
-    const reader = new ByteReader(elf.bytes, elf.littleEndian);
+    const reader = new ByteReader(elf.source, elf.littleEndian);
     reader.check(header.sh_offset, header.sh_size, '.ARM.attributes');
     return readFileAttributes(reader, header.sh_offset, header.sh_offset + header.sh_size);
   } catch (error) {

@@ -75,10 +75,22 @@ export function sectionLoadRange(segment: LoadSegment, section: Section): Span {
   return { start, end: start + section.size };
 }
 
-/** The first load segment (program header order) that holds the section, or undefined. */
+/**
+ * The first load segment (program header order) that holds the section, or undefined. A map
+ * made once per file: a search per call cost sections x calls (a symbol defined in each of
+ * 10,000 symbol tables).
+ */
 export function segmentOfSection(elf: ElfFile, section: Section): LoadSegment | undefined {
-  return elf.loadSegments.find((s) => s.sections.some((x) => x.index === section.index));
+  let holders = sectionHolders.get(elf);
+  if (!holders) {
+    holders = new Map();
+    for (const segment of elf.loadSegments) for (const x of segment.sections) if (!holders.has(x.index)) holders.set(x.index, segment);
+    sectionHolders.set(elf, holders);
+  }
+  return holders.get(section.index);
 }
+
+const sectionHolders = new WeakMap<ElfFile, Map<number, LoadSegment>>();
 
 /** One ELF structure and the file bytes it occupies. */
 export interface StructureRange extends Span {
@@ -118,14 +130,13 @@ export function structureLoadSpans(elf: ElfFile, segment: LoadSegment): Span[] {
  */
 export function contentsSpans(elf: ElfFile): Span[] {
   if (elf.sections.length > 0) return mergeSpans(elf.sections.flatMap((s) => sectionFileRange(s) ?? []));
-  return subtractSpans([{ start: 0, end: elf.bytes.length }], structureSpans(elf));
+  return subtractSpans([{ start: 0, end: elf.source.size }], structureSpans(elf));
 }
 
 /**
- * The bytes that load at [start, end) from the segment (zero-copy). The caller keeps the range
- * within segmentLoadRange.
+ * The bytes that load at [start, end) from the segment, read from the file (zero-copy for an
+ * ELF in memory). The caller keeps the range within segmentLoadRange.
  */
 export function loadedBytes(elf: ElfFile, segment: LoadSegment, start: number, end: number): Uint8Array {
-  const offset = fileOffsetAt(segment, start);
-  return elf.bytes.subarray(offset, offset + (end - start));
+  return elf.source.read(fileOffsetAt(segment, start), end - start);
 }

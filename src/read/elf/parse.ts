@@ -1,5 +1,6 @@
 import { FormatError, UnsupportedError } from '../../errors.js';
 import { ADDRESS_SPACE_END, count, hex, hex32 } from '../../numbers.js';
+import { asSource, type ByteSource } from '../byte-source.js';
 import { ByteReader } from './byte-reader.js';
 import {
   EI_CLASS,
@@ -32,14 +33,16 @@ import type { Elf32Header, Elf32ProgramHeader, Elf32SectionHeader, ElfFile, Load
  * Parses an ELF32 executable. Validates, in the order the specification defines them, the
  * identification, the file header, the program header table and every PT_LOAD's file range,
  * then the section header table and the section names, all against the file size before
- * anything is read or allocated.
+ * anything is read or allocated. Reads only the headers and tables from `input` (bytes, or a
+ * ByteSource that reads them from the file); segment bytes are read when a selection keeps them.
  *
  * Throws FormatError (malformed, with the byte offset) or UnsupportedError (ELF64, a
  * relocatable object, a core dump).
  */
-export function parseElf(bytes: Uint8Array): ElfFile {
-  const littleEndian = readIdent(bytes);
-  const reader = new ByteReader(bytes, littleEndian);
+export function parseElf(input: Uint8Array | ByteSource): ElfFile {
+  const source = asSource(input);
+  const littleEndian = readIdent(source.read(0, Math.min(EI_NIDENT, source.size)), source.size);
+  const reader = new ByteReader(source, littleEndian);
   reader.check(0, ELF32_EHDR_SIZE, 'ELF32 file header');
   const header = readHeader(reader);
   const programHeaders = readProgramHeaders(reader, header);
@@ -53,15 +56,15 @@ export function parseElf(bytes: Uint8Array): ElfFile {
   const members = programHeaders.map((ph, i) => (ph.p_type === PT_LOAD ? index.inSegment(ph, i) : []));
   index.placeByFileRange(members);
   const loadSegments = programHeaders.flatMap((ph, i) => (ph.p_type === PT_LOAD ? [toLoadSegment(ph, i, members[i] ?? [], lmaFromVaddr)] : []));
-  return { bytes, littleEndian, header, programHeaders, sectionHeaders, sections, loadSegments, lmaFromVaddr };
+  return { source, littleEndian, header, programHeaders, sectionHeaders, sections, loadSegments, lmaFromVaddr };
 }
 
-/** Checks e_ident and returns whether the file is little-endian. */
-function readIdent(bytes: Uint8Array): boolean {
-  if (bytes.length < EI_NIDENT && bytes.length >= ELFMAG.length && ELFMAG.every((value, i) => bytes[i] === value)) {
-    throw new FormatError(`the ELF identification (e_ident, ${EI_NIDENT} bytes) runs past the end of the ${bytes.length}-byte file`, 0);
+/** Checks e_ident (`bytes`: the first EI_NIDENT bytes, or all of a shorter file of `size` bytes) and returns whether the file is little-endian. */
+function readIdent(bytes: Uint8Array, size: number): boolean {
+  if (size < EI_NIDENT && size >= ELFMAG.length && ELFMAG.every((value, i) => bytes[i] === value)) {
+    throw new FormatError(`the ELF identification (e_ident, ${EI_NIDENT} bytes) runs past the end of the ${size}-byte file`, 0);
   }
-  if (bytes.length < EI_NIDENT || ELFMAG.some((value, i) => bytes[i] !== value)) {
+  if (size < EI_NIDENT || ELFMAG.some((value, i) => bytes[i] !== value)) {
     const seen = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
     throw new FormatError(`not an ELF file: bad magic number [${seen}] at byte 0x0 (expected 7f 45 4c 46)`, 0);
   }

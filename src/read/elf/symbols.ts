@@ -34,7 +34,7 @@ export function findSymbol(elf: ElfFile, name: string): ElfSymbol | undefined {
  * image, each with its own `__Vectors`). Undefined symbols (st_shndx 0) are skipped.
  */
 export function symbolDefinitions(elf: ElfFile, names: readonly string[]): ElfSymbol[] {
-  const reader = new ByteReader(elf.bytes, elf.littleEndian);
+  const reader = new ByteReader(elf.source, elf.littleEndian);
   const wanted = names.map((name) => ({ name, bytes: new TextEncoder().encode(name) }));
   const found: ElfSymbol[] = [];
   for (const [tableIndex, table] of elf.sectionHeaders.entries()) {

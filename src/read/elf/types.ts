@@ -3,6 +3,7 @@
  * reader can be checked line by line against the spec, and the small domain model the rest
  * of flashcut works with.
  */
+import type { ByteSource } from '../byte-source.js';
 
 /** The ELF32 file header fields flashcut uses (Elf32_Ehdr). */
 export interface Elf32Header {
@@ -88,8 +89,8 @@ export interface LoadSegment {
 
 /** A parsed ELF32 file: the raw headers and the domain view of them. */
 export interface ElfFile {
-  /** The bytes the model was parsed from; segments and sections point into it. */
-  readonly bytes: Uint8Array;
+  /** The file the model was parsed from, read as needed; segments and sections point into it. */
+  readonly source: ByteSource;
   readonly littleEndian: boolean;
   readonly header: Elf32Header;
   readonly programHeaders: readonly Elf32ProgramHeader[];
