@@ -3,7 +3,8 @@
  * a sparse flash image and a report of what was kept and dropped, and output file bytes out.
  */
 export { convert, planConversion, windowsForInput, splitByWindow, writePlan } from './pipeline/convert.js';
-export type { ConversionPlan, ConvertOptions } from './pipeline/convert.js';
+export type { ConversionPlan, ConvertOptions, FormatChoice } from './pipeline/convert.js';
+export { windowsFrom, type SourcedWindows, type WindowSource } from './pipeline/window-source.js';
 export { parseElf } from './read/elf/parse.js';
 export { memorySource, type ByteSource } from './read/byte-source.js';
 export { CORTEX_M_EXTERNAL_RAM_REGION, CORTEX_M_SRAM_REGION, findIssues, findVectorTables, ramRegionsFor, strictFailures } from './findings/index.js';

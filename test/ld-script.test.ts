@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readLinkerScript } from '../src/cli/ld-file.js';
+import { readLinkerScript } from './helpers/linker-script.js';
 import { FormatError, UsageError } from '../src/errors.js';
 import { parseLinkerScript, type LinkerScript } from '../src/windows/ld-script.js';
 import { flashWindowsOf, isWritableRegion } from '../src/windows/ld-windows.js';

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_SCRIPT_BYTES, readLinkerScript } from '../src/cli/ld-file.js';
+import { MAX_SCRIPT_BYTES } from '../src/cli/ld-file.js';
+import { readLinkerScript } from './helpers/linker-script.js';
 import { MAX_SECTION_NAME, parseElf } from '../src/read/elf/parse.js';
 import { parseLinkerScript } from '../src/windows/ld-script.js';
 import { buildElf, SHF_ALLOC, SHT_PROGBITS } from './helpers/elf-builder.js';

@@ -10,7 +10,7 @@ import { memoryMapSvg } from '../src/report/memory-map-svg.js';
 import { reportHtml } from '../src/report/html-report.js';
 import { main } from '../src/cli/main.js';
 import { flashWindowsOf } from '../src/windows/ld-windows.js';
-import { readLinkerScript } from '../src/cli/ld-file.js';
+import { readLinkerScript } from './helpers/linker-script.js';
 
 const SEED = 'samples/stm32-seed/broken.elf';
 const FOUR = 'samples/h7-four-windows/four.elf';
