@@ -85,7 +85,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 async function inspectFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }, opened: OpenInput[]): Promise<number> {
   const spec = line.inputs[0] ?? '';
   const read = new FilesRead();
-  if (!isStdinInput(spec)) read.note(pathOfInput(spec), 'the input file');
+  if (isStdinInput(spec)) read.noteStandardInput();
+  else read.note(pathOfInput(spec), 'the input file');
   const settings = (seen.settings = resolveSettings(line, pathOfInput(spec), read));
   const { args } = settings;
   const { path: inputPath, size, input } = await readInputFile(spec, args, io, opened);
@@ -121,14 +122,17 @@ async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysi
     ...(args.html === undefined ? [] : [{ path: args.html, text: reportHtml(run) }]),
   ];
   const staged = await systemErrorsNamed(() => stageOutputs(files.map((f) => ({ path: f.path, chunks: [new TextEncoder().encode(f.text)] }))));
-  await systemErrorsNamed(() => staged.commit());
+  await systemErrorsNamed(() => staged.commit(() => undefined));
 }
 
 /** `flashcut INPUT... -o OUTPUT`: settings, outputs, inputs, the core's plan, --strict, then every output written or none. */
 async function convertFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }, opened: OpenInput[]): Promise<number> {
   checkCommandTypo(line.inputs[0]);
   const read = new FilesRead();
-  for (const spec of line.inputs) if (!isStdinInput(spec)) read.note(pathOfInput(spec), 'the input file');
+  for (const spec of line.inputs) {
+    if (isStdinInput(spec)) read.noteStandardInput();
+    else read.note(pathOfInput(spec), 'the input file');
+  }
   const settings = (seen.settings = resolveSettings(line, pathOfInput(line.inputs[0] ?? ''), read));
   const { args } = settings;
   const targets = outputTargets(settings, read);
@@ -247,24 +251,23 @@ async function writeOutputs(
     const hash = crypto?.createHash('sha256');
     return { ...part, hash, chunks: hash ? hashed(chunks, hash) : chunks };
   });
+  // Every output is staged, special files and standard output written, and the report made before the first rename.
   const staged = await systemErrorsNamed(() => stageOutputs(pending.map((p) => (p.path === '-' ? { stream: io.stdout, chunks: p.chunks } : { path: p.path, chunks: p.chunks }))));
-  let print: () => void;
-  try {
-    const written = pending.map((part, i) => ({
-      path: part.path === '-' ? '(standard output)' : part.path,
-      title: part.format.title,
-      format: part.format.name,
-      size: staged.sizes[i] ?? 0,
-      ...(part.hash ? { sha256: part.hash.digest('hex') } : {}),
-      start: part.image.start ?? 0,
-      end: part.image.end ?? 0,
-    }));
-    print = report(written);
-  } catch (error) {
-    staged.discard();
-    throw error;
-  }
-  await systemErrorsNamed(() => staged.commit());
+  const print = await systemErrorsNamed(() =>
+    staged.commit((sizes) =>
+      report(
+        pending.map((part, i) => ({
+          path: part.path === '-' ? '(standard output)' : part.path,
+          title: part.format.title,
+          format: part.format.name,
+          size: sizes[i] ?? 0,
+          ...(part.hash ? { sha256: part.hash.digest('hex') } : {}),
+          start: part.image.start ?? 0,
+          end: part.image.end ?? 0,
+        })),
+      ),
+    ),
+  );
   print();
 }
 

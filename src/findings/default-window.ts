@@ -55,7 +55,11 @@ export function mayBeRam(ctx: CheckContext): Finding[] {
       const at = sectionLoadAddress(segment, section);
       if (!section.hasContents || at !== section.vma || ctx.selection.image.bytesIn(at, at + section.size) === 0) continue;
       const area = regionAt(family, at);
-      if (area) inArea.set(area, [...(inArea.get(area) ?? []), { segment: segment.index, section }]);
+      if (area) {
+        const list = inArea.get(area) ?? [];
+        list.push({ segment: segment.index, section });
+        inArea.set(area, list);
+      }
       else if (section.flags % 2 >= SHF_WRITE) writable.push({ segment: segment.index, section });
     }
   }
