@@ -8,7 +8,7 @@ import { planConversion, writePlan } from '../src/pipeline/convert.js';
 import { readInput } from '../src/read/read-input.js';
 import { collectBytes } from '../src/write/format.js';
 import { intelHex } from '../src/write/hex.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { buildElf, pattern } from './helpers/elf-builder.js';
 
 const MiB = 1024 * 1024;

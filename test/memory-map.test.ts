@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectInput } from '../src/pipeline/inspect.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { applyTransforms } from '../src/transform/transforms.js';
 import { buildMemoryMap, type MapRun } from '../src/report/memory-map.js';
 import { memoryMapSvg } from '../src/report/memory-map-svg.js';

@@ -14,11 +14,12 @@ import { reportHtml } from '../report/html-report.js';
 import { parseInputSpec, readInput } from '../read/read-input.js';
 import type { FirmwareInput } from '../read/input.js';
 import { memorySource, type ByteSource } from '../read/byte-source.js';
-import { parseChecksumSpec } from '../transform/insert-checksum.js';
+import { parseChecksumSpec } from '../config/option-syntax.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { stageOutputs } from './atomic-write.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { describeError, errorLine, EXIT } from './error-report.js';
+import { findingsInCliWords } from './option-flags.js';
 import { openInputFile, type OpenInput } from './file-source.js';
 import { FilesRead, isSystemError, systemText } from './files-read.js';
 import { findingLines, inspectLines } from './inspect-view.js';
@@ -89,7 +90,7 @@ async function inspectFile(line: CommandLine, io: CliIo, seen: { settings?: Sett
   const settings = (seen.settings = resolveSettings(line, pathOfInput(spec), read));
   const { args } = settings;
   const { path: inputPath, size, input } = await readInputFile(spec, args, io, opened);
-  const analysis = inspectInput(input, { windows: settings.windows, writeUnit: writeUnit(args) });
+  const analysis = findingsInCliWords(inspectInput(input, { windows: settings.windows, writeUnit: writeUnit(args) }));
   const failed = args.strict && strictFailures(analysis.findings).length > 0;
   const exitCode = failed ? EXIT.strict : EXIT.ok;
   await writeMapFiles(args, inputPath, analysis, read);
@@ -184,7 +185,7 @@ function runRecord(settings: Settings, plan: ConversionPlan, files: readonly Inp
   const inputs = plan.inputs.map(({ input, selection }, i) => ({
     path: files[i]?.path ?? input.name,
     size: files[i]?.size ?? 0,
-    analysis: analyse(input, selection, { ramRegions: plan.ram, checksums: plan.transforms.flatMap((t) => (t.kind === 'checksum' ? [t] : [])) }),
+    analysis: findingsInCliWords(analyse(input, selection, { ramRegions: plan.ram, checksums: plan.transforms.flatMap((t) => (t.kind === 'checksum' ? [t] : [])) })),
   }));
   return { inputs, image: plan.image, transforms: plan.transforms, notes };
 }

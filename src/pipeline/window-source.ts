@@ -2,7 +2,8 @@ import { FlashcutError } from '../errors.js';
 import { dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
 import { flashWindowsOf } from '../windows/ld-windows.js';
 import { parseLinkerScript, type IncludeReader } from '../windows/ld-script.js';
-import { parseRegion, type FlashWindow } from '../windows/window.js';
+import type { FlashWindow } from '../windows/window.js';
+import { parseRegion } from '../config/option-syntax.js';
 
 /**
  * Where a conversion takes its flash windows from: exactly one source. `label` names the

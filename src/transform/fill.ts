@@ -57,7 +57,7 @@ export function alignToWriteUnit(image: MemoryImage, alignment: number, fill: nu
     start: Math.floor(r.start / alignment) * alignment,
     end: Math.min(ADDRESS_SPACE_END, Math.ceil(r.end / alignment) * alignment),
   }));
-  return coverWithFill(image, within ? intersectSpans(spans, within) : spans, fill, `fill (--align ${alignment})`);
+  return coverWithFill(image, within ? intersectSpans(spans, within) : spans, fill, `fill (alignment to ${alignment} bytes)`);
 }
 
 /** Fills the named windows completely, so the image covers each exactly. */
@@ -73,7 +73,7 @@ export function padWindows(image: MemoryImage, windows: readonly FlashWindow[], 
 export function padEachWindow(image: MemoryImage, windows: readonly FlashWindow[], fill: number): { image: MemoryImage; added: Span[][] } {
   const ranges = image.ranges();
   const added = firstCovers(windows).map((owned) => owned.flatMap((span) => subtractSpans([span], clipSorted(ranges, span))));
-  return { image: withFill(image, added.flat(), fill, 'fill (--pad-window)'), added };
+  return { image: withFill(image, added.flat(), fill, 'fill (padded window)'), added };
 }
 
 /** Fills the holes inside each window between its first and its last kept byte. */
@@ -86,5 +86,5 @@ export function fillGapsInWindows(image: MemoryImage, windows: readonly FlashWin
     const last = inside[inside.length - 1];
     return first && last ? [{ start: first.start, end: last.end }] : [];
   });
-  return coverWithFill(image, mergeSpans(spans), fill, 'fill (--fill-gaps)');
+  return coverWithFill(image, mergeSpans(spans), fill, 'fill (filled gap)');
 }

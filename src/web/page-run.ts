@@ -2,7 +2,7 @@ import { FlashcutError, IoError, UsageError } from '../errors.js';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
 import { analyse } from '../pipeline/inspect.js';
 import { parseInputSpec, readInput } from '../read/read-input.js';
-import { parseChecksumSpec } from '../transform/insert-checksum.js';
+import { parseChecksumSpec } from '../config/option-syntax.js';
 import { collectBytes } from '../write/format.js';
 import { formatByName } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
@@ -12,6 +12,7 @@ import type { OverlapPolicy } from '../select/merge.js';
 import { errorDocument, reportDocument, type OutputRecord } from '../cli/json-report.js';
 import { erasedSectorsNote, summaryLines } from '../cli/report.js';
 import { describeError, errorLine } from '../cli/error-report.js';
+import { findingsInCliWords } from '../cli/option-flags.js';
 import { reportFragment, reportHtml } from '../report/html-report.js';
 import { splitPath } from '../cli/split-path.js';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -156,7 +157,7 @@ function convertForPage(request: PageRequest, output: string): PageResult {
   const analysed = plan.inputs.map(({ input, selection }, i) => ({
     path: input.name,
     size: request.inputs[i]?.file.bytes.length ?? 0,
-    analysis: analyse(input, selection, { ramRegions: plan.ram }),
+    analysis: findingsInCliWords(analyse(input, selection, { ramRegions: plan.ram })),
   }));
   const run = { inputs: analysed, image: plan.image, transforms: plan.transforms, notes };
   const written: OutputRecord[] = images.map((p) => ({ path: p.name, format: format.name, size: p.bytes.length, start: p.image.start ?? 0, end: p.image.end ?? 0 }));
