@@ -136,7 +136,7 @@ function formatsOf(choice: ConvertOptions['format']): OutputFormat[] {
  * the BIN and UF2 writers and every transform), `base`, `padTo` and `maxGap` shape a BIN and so
  * need one, `split` writes BIN files only. Checked before any input byte is selected.
  */
-export function checkOutputOptions(options: ConvertOptions, formats: readonly OutputFormat[]): void {
+function checkOutputOptions(options: ConvertOptions, formats: readonly OutputFormat[]): void {
   fillByte({ fill: options.fill });
   const binOnly = (['base', 'padTo', 'maxGap'] as const).filter((name) => options[name] !== undefined);
   if (binOnly.length > 0 && !formats.some((f) => f.name === 'bin')) {
