@@ -76,12 +76,15 @@ function manyRegionsScript(n: number): Uint8Array {
 const regionsElf = (n: number): Uint8Array =>
   buildElf({ segments: [{ paddr: FLASH, data: 16 * n }], sections: 'auto' });
 
-/** `n` PROGBITS sections of 4 bytes in one segment, and one NOBITS section over all of them. */
+/**
+ * `n` PROGBITS sections of 4 bytes in one segment, 4 bytes of padding after each (so that there
+ * are n ranges to name sections for), and one NOBITS section over all of them.
+ */
 function nobitsOverSections(n: number): Uint8Array {
-  const sections = Array.from({ length: n }, (_, i) => ({ name: `.t${i}`, segment: 0, offset: 4 * i, size: 4, type: SHT_PROGBITS, flags: SHF_ALLOC }));
+  const sections = Array.from({ length: n }, (_, i) => ({ name: `.t${i}`, segment: 0, offset: 8 * i, size: 4, type: SHT_PROGBITS, flags: SHF_ALLOC }));
   return buildElf({
-    segments: [{ paddr: FLASH, data: 4 * n }],
-    sections: [...sections, { name: '.bss', segment: 0, offset: 0, size: 4 * n, type: SHT_NOBITS, flags: SHF_ALLOC | 1 }],
+    segments: [{ paddr: FLASH, data: 8 * n }],
+    sections: [...sections, { name: '.bss', segment: 0, offset: 0, size: 8 * n, type: SHT_NOBITS, flags: SHF_ALLOC | 1 }],
   });
 }
 
