@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { planConversion } from '../src/pipeline/convert.js';
 import { readInput } from '../src/read/read-input.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { gccCase, hexInputCase, syntheticCases, type BenchCase, type BenchOutput } from './bench/fixtures.js';
 import { canMeasureRss, compare, measure, toolVersion, type Command, type Summary } from './bench/measure.js';
 import { table, targetTable, type Ratio, type Row, type Target } from './bench/report.js';

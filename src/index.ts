@@ -3,7 +3,8 @@
  * a sparse flash image and a report of what was kept and dropped, and output file bytes out.
  */
 export { convert, planConversion, windowsForInput, splitByWindow, writePlan } from './pipeline/convert.js';
-export type { ConversionPlan, ConvertOptions } from './pipeline/convert.js';
+export type { ConversionPlan, ConvertOptions, FormatChoice } from './pipeline/convert.js';
+export { windowsFrom, type SourcedWindows, type WindowSource } from './pipeline/window-source.js';
 export { parseElf } from './read/elf/parse.js';
 export { memorySource, type ByteSource } from './read/byte-source.js';
 export { CORTEX_M_EXTERNAL_RAM_REGION, CORTEX_M_SRAM_REGION, findIssues, findVectorTables, ramRegionsFor, strictFailures } from './findings/index.js';
@@ -36,7 +37,8 @@ export { detectInputFormat, parseInputSpec, readInput, type ReadInputOptions } f
 export { MemoryImage, type ImageChunk } from './image/memory-image.js';
 export { selectFlashBytes, selectPieces, type DropReason, type DroppedRange, type SegmentRange, type Selection } from './select/select.js';
 export type { Span } from './image/spans.js';
-export { CORTEX_M_CODE_REGION, parseRegion, WHOLE_ADDRESS_SPACE, type FlashWindow } from './windows/window.js';
+export { CORTEX_M_CODE_REGION, WHOLE_ADDRESS_SPACE, type FlashWindow } from './windows/window.js';
+export { parseChecksumSpec, parseRegion } from './config/option-syntax.js';
 export { parseLinkerScript, type IncludeReader, type LinkerScript, type LinkerScriptOptions, type LinkerScriptRegion } from './windows/ld-script.js';
 export { flashWindowsOf, isWritableRegion, type LdWindows } from './windows/ld-windows.js';
 export {
@@ -54,6 +56,6 @@ export { checksumAlgorithms, checksumByName, crc32Stm32, sum32, type ChecksumAlg
 export { crc32 } from './checksums/crc32.js';
 export { findSymbol, type ElfSymbol } from './read/elf/symbols.js';
 export { alignToWriteUnit, fillGapsInWindows, padWindows, type Filled } from './transform/fill.js';
-export { insertChecksum, parseChecksumSpec, type ChecksumRequest, type ChecksumSpec, type InsertedChecksum } from './transform/insert-checksum.js';
+export { insertChecksum, type ChecksumRequest, type ChecksumSpec, type InsertedChecksum } from './transform/insert-checksum.js';
 export { mergeImages, OVERLAP_POLICIES, type OverlapPolicy } from './select/merge.js';
 export { applyTransforms, type TransformOptions, type TransformRecord } from './transform/transforms.js';

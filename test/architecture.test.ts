@@ -112,3 +112,25 @@ describe('architecture', () => {
     expect(importsOf('write/x.ts', text)).toEqual(['write/a.ts', 'image/b.ts', 'write/c.ts', 'write/side-effect.ts', 'write/d.ts']);
   });
 });
+
+// Issue 12: the core speaks of concepts and library options (`options.maxGap`); only the front
+// ends (the command line, its configuration layer, the reports and the page) name flags.
+const FRONT_ENDS = ['cli/', 'config/', 'report/', 'web/'];
+
+/** The command-line flags (`--max-gap`) written in the string literals of `text`, comments left out. */
+function flagsInStrings(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  return [...code.matchAll(/(['"`])(?:(?!\1)[^\\\n]|\\.)*?(--[a-z][a-z-]*)/g)].map((m) => m[2] ?? '');
+}
+
+describe('core messages', () => {
+  it('name no command-line flag (the front end maps options.NAME to its own words)', () => {
+    const core = sourceFiles().filter((f) => !FRONT_ENDS.some((p) => f.startsWith(p)));
+    const named = core.flatMap((f) => flagsInStrings(readFileSync(path.join(SRC, f), 'utf8')).map((flag) => `${f}: ${flag}`));
+    expect(named).toEqual([]);
+  });
+
+  it('the check finds a flag in a string and none in a comment or an expression', () => {
+    expect(flagsInStrings("/** see --max-gap */\n// --align\nif (--budget < 0) throw new E(`more than --max-gap ${n}`, 'or --split');")).toEqual(['--max-gap', '--split']);
+  });
+});

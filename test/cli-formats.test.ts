@@ -5,6 +5,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { decodeDfuse } from './helpers/dfuse-decode.js';
+import { checkParity } from './helpers/parity.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 import { decodeSrec } from './helpers/srec-decode.js';
 import { decodeUf2 } from './helpers/uf2-decode.js';
@@ -20,6 +21,8 @@ async function run(...argv: string[]): Promise<{ code: number; stderr: string; s
   const out: Buffer[] = [];
   stdout.on('data', (chunk: Buffer) => out.push(chunk));
   const code = await main(argv, { stdout, stderr: { write: (t: string) => (stderr += t) }, width: 100 });
+  // Each conversion through the library too: the same bytes or the same error.
+  await checkParity(argv, { code, stdoutBytes: Buffer.concat(out), stderr });
   return { code, stderr, stdout: Buffer.concat(out).toString('latin1') };
 }
 

@@ -36,8 +36,8 @@ describe('--ld', () => {
   it('takes the regions --ld-region names, comma-separated', async () => {
     const result = await run([`${SEED}/sane.elf`, '-o', join(dir, 'a.hex'), '--ld', `${SEED}/sane.ld`, '--ld-region', 'IDFLASH,FLASH']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('IDFLASH (r), named by --ld-region');
-    expect(result.stderr).toContain('left out FIXEDRAM (xrw): not named by --ld-region');
+    expect(result.stderr).toContain('IDFLASH (r), chosen by name');
+    expect(result.stderr).toContain('left out FIXEDRAM (xrw): not among the regions chosen by name');
   });
 
   it('finds INCLUDEd files on --ld-path', async () => {

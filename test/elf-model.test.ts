@@ -14,7 +14,7 @@ import {
 } from '../src/read/elf/model.js';
 import type { ElfFile, Section } from '../src/read/elf/types.js';
 import { selectFlashBytes } from '../src/select/select.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { buildElf, pattern, SHF_ALLOC, SHF_WRITE, SHT_NOBITS, SHT_PROGBITS, type ElfSpec } from './helpers/elf-builder.js';
 
 const EHDR = 52;

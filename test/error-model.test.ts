@@ -5,6 +5,7 @@ import { describeError, errorLine } from '../src/cli/error-report.js';
 import { readInput } from '../src/read/read-input.js';
 import { rawBinary } from '../src/write/bin.js';
 import { MemoryImage } from '../src/image/memory-image.js';
+import { parseChecksumSpec, parseRegion } from '../src/config/option-syntax.js';
 
 describe('the error model', () => {
   it.each([
@@ -42,6 +43,15 @@ describe('the error model', () => {
     const error = thrown(() => rawBinary.write(image, { maxGap: 16 }));
     expect(error.message).toMatch(/more than options\.maxGap 16: write Intel HEX, or one BIN per window with options\.split$/);
     expect(describeError(error).message).toMatch(/more than --max-gap 16: write Intel HEX, or one BIN per window with --split$/);
+  });
+
+  it('the option syntax parsers (not in the core) name the library option, the command line its flag', () => {
+    const region = thrown(() => parseRegion('FLASH=0x08000000:0'));
+    expect([region.option, region.message]).toEqual(['windows', "options.windows 'FLASH=0x08000000:0': the length is zero"]);
+    expect(describeError(region).message).toBe("--region 'FLASH=0x08000000:0': the length is zero");
+    const crc = thrown(() => parseChecksumSpec('crc32@0x08000000:0x10-0x10'));
+    expect([crc.option, describeError(crc).message]).toEqual(['checksums', "--crc 'crc32@0x08000000:0x10-0x10': the range is empty or runs past the 32-bit address space"]);
+    expect(thrown(() => parseChecksumSpec('crc99@0x0'))).toMatchObject({ option: 'checksums', kind: 'usage' });
   });
 
   it("prints GCC's shape: FILE:LINE:COL: error: MESSAGE", () => {

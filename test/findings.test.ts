@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { parseElf } from '../src/read/elf/parse.js';
 import { findIssues, type FindingOptions, type RamRegion } from '../src/findings/index.js';
 import { selectFlashBytes } from '../src/select/select.js';
-import { parseRegion, type FlashWindow } from '../src/windows/window.js';
+import type { FlashWindow } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { buildElf, EM_RISCV, pattern, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS, type ElfSpec, type SegmentSpec } from './helpers/elf-builder.js';
 
 const FLASH = parseRegion('FLASH=0x08000000:64K');

@@ -1,6 +1,7 @@
 /** Bugs the proofs (differential layouts, fuzzing) found in the core, one regression test each. */
 import { describe, expect, it } from 'vitest';
 import { convert, type ConversionPlan } from '../src/pipeline/convert.js';
+import { analyse } from '../src/pipeline/inspect.js';
 import type { ElfFile } from '../src/read/elf/types.js';
 import { FormatError, LayoutError } from '../src/errors.js';
 import { manySectionsInOneSegment, manySegments, overlappingSegments } from './fuzz/big-inputs.js';
@@ -63,5 +64,30 @@ describe('the largest tables a file can list', () => {
     expect(padding.map((d) => [d.start - 0x0800_0000, d.sections])).toEqual([[4, []], [12, []], [20, []], [28, []]]);
     const kept = plan.inputs[0]!.selection.kept.map((k) => k.sections);
     expect(kept).toEqual([['.s0'], ['.s1'], ['.s2'], ['.s3']]);
+  });
+});
+
+describe('the default-window checks over many sections (the fuzz big input of 65,534 segments took 67 s)', () => {
+  /** `n` one-word segments, each with its section, analysed under the default window. */
+  function analyseTime(n: number): number {
+    const elf = buildElf({
+      segments: Array.from({ length: n }, (_, i) => ({ paddr: 0x0800_0000 + i * 8, data: 4 })),
+      sections: Array.from({ length: n }, (_, i) => ({ name: `.s${i}`, segment: i })),
+    });
+    const { plan } = convert(elf, {});
+    const { input, selection } = plan.inputs[0]!;
+    let best = Infinity;
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now();
+      analyse(input, selection);
+      best = Math.min(best, performance.now() - started);
+    }
+    return best;
+  }
+
+  it('cost grows linearly: 4x the sections take well under 16x the time (an image lookup per section was a scan of every chunk)', () => {
+    const small = analyseTime(4000);
+    const large = analyseTime(16000);
+    expect(large / small, `${small.toFixed(1)} ms at 4,000 sections, ${large.toFixed(1)} ms at 16,000`).toBeLessThan(8);
   });
 });

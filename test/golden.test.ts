@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { convert } from '../src/pipeline/convert.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { binToMap, decodeIntelHex } from './helpers/ihex-decode.js';
 
 const require = createRequire(import.meta.url);

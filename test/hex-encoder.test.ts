@@ -8,7 +8,7 @@ import { convert } from '../src/pipeline/convert.js';
 import { collectBytes } from '../src/write/format.js';
 import { intelHex } from '../src/write/hex.js';
 import { MemoryImage } from '../src/image/memory-image.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { buildElf, pattern } from './helpers/elf-builder.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 import { describeWithTools } from './helpers/tools.js';

@@ -9,7 +9,7 @@ import { rawBinary } from '../src/write/bin.js';
 import { intelHex } from '../src/write/hex.js';
 import { motorolaSrec } from '../src/write/srec.js';
 import { readInput } from '../src/read/read-input.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { buildElf } from './helpers/elf-builder.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 import { imageOf, imageToMap, text } from './helpers/images.js';

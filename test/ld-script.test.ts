@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readLinkerScript } from '../src/cli/ld-file.js';
+import { readLinkerScript } from './helpers/linker-script.js';
 import { FormatError, UsageError } from '../src/errors.js';
 import { parseLinkerScript, type LinkerScript } from '../src/windows/ld-script.js';
 import { flashWindowsOf, isWritableRegion } from '../src/windows/ld-windows.js';
@@ -169,7 +169,7 @@ describe('which regions are flash', () => {
     const script = regionsOf('F (rx) : ORIGIN = 0, LENGTH = 4 R (rwx) : ORIGIN = 8, LENGTH = 4 Q : ORIGIN = 16, LENGTH = 4 E (r) : ORIGIN = 32, LENGTH = 0');
     expect(flashWindowsOf(script, '--ld a.ld')).toEqual({
       windows: [{ name: 'F', start: 0, end: 4, source: '--ld a.ld: F (rx), no w attribute' }],
-      skipped: ['R (rwx): writable (w attribute)', 'Q: no attributes, so it may be RAM (name it with --ld-region to take it)', 'E (r): empty'],
+      skipped: ['R (rwx): writable (w attribute)', 'Q: no attributes, so it may be RAM (choose it by name to take it)', 'E (r): empty'],
       ram: [{ name: 'R', start: 8, end: 12, source: '--ld a.ld: R (rwx), writable' }],
     });
   });
@@ -178,15 +178,15 @@ describe('which regions are flash', () => {
     const script = parse('MEMORY { F (rx) : ORIGIN = 0, LENGTH = 4 R (rwx) : ORIGIN = 8, LENGTH = 4 } REGION_ALIAS("CODE", F);');
     const { windows, skipped } = flashWindowsOf(script, '--ld a.ld', ['R', 'CODE']);
     expect(windows.map((w) => [w.name, w.start, w.end, w.source])).toEqual([
-      ['R', 8, 12, '--ld a.ld: R (rwx), named by --ld-region'],
-      ['F', 0, 4, '--ld a.ld: F (rx), named by --ld-region'],
+      ['R', 8, 12, '--ld a.ld: R (rwx), chosen by name'],
+      ['F', 0, 4, '--ld a.ld: F (rx), chosen by name'],
     ]);
     expect(skipped).toEqual([]);
   });
 
   it.each([
-    ['F (rx) : ORIGIN = 0, LENGTH = 4', ['X'], /--ld-region X: --ld a.ld has no such region \(its regions: F\)/],
-    ['R (rw) : ORIGIN = 0, LENGTH = 4', undefined, /no flash region to take \(R \(rw\): writable \(w attribute\)\); name the flash regions with --ld-region/],
+    ['F (rx) : ORIGIN = 0, LENGTH = 4', ['X'], /options\.ldRegions X: --ld a.ld has no such region \(its regions: F\)/],
+    ['R (rw) : ORIGIN = 0, LENGTH = 4', undefined, /no flash region to take \(R \(rw\): writable \(w attribute\)\); choose the flash regions by name with options\.ldRegions/],
     ['F (rx) : ORIGIN = 0xFFFFFF00, LENGTH = 0x101', undefined, /region F at x.ld:1 \(ORIGIN 0xFFFFFF00, LENGTH 0x101\) does not fit the 32-bit address space/],
   ])('refuses %s', (memory, names, message) => {
     expect(() => flashWindowsOf(regionsOf(memory), '--ld a.ld', names)).toThrow(UsageError);

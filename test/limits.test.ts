@@ -7,9 +7,12 @@ import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_SCRIPT_BYTES, readLinkerScript } from '../src/cli/ld-file.js';
+import { MAX_SCRIPT_BYTES } from '../src/cli/ld-file.js';
+import { readLinkerScript } from './helpers/linker-script.js';
 import { MAX_SECTION_NAME, parseElf } from '../src/read/elf/parse.js';
 import { parseLinkerScript } from '../src/windows/ld-script.js';
+import { validateConfig } from '../src/config/project-config.js';
+import { nearest } from '../src/config/option-table.js';
 import { buildElf, SHF_ALLOC, SHT_PROGBITS } from './helpers/elf-builder.js';
 import { runCli } from './helpers/run-cli.js';
 
@@ -106,5 +109,18 @@ describe('many segments and findings', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('unknown names are matched against the known ones in bounded time', () => {
+  it('a configuration key of 4 MB (the size limit) is refused at once, not after minutes of edit distances', () => {
+    const started = performance.now();
+    expect(() => validateConfig({ ['k'.repeat(4_000_000)]: 1 }, 'flashcut.config.json')).toThrow(/no such setting/);
+    // The full edit-distance table was 4,000,000 x ~15 cells for each known key: 14 s.
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('a near miss still gets its suggestion', () => {
+    expect(nearest('recordlength', ['recordLength', 'fill'])).toBe('recordLength');
   });
 });

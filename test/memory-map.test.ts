@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectInput } from '../src/pipeline/inspect.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { applyTransforms } from '../src/transform/transforms.js';
 import { buildMemoryMap, type MapRun } from '../src/report/memory-map.js';
 import { memoryMapSvg } from '../src/report/memory-map-svg.js';
 import { reportHtml } from '../src/report/html-report.js';
 import { main } from '../src/cli/main.js';
 import { flashWindowsOf } from '../src/windows/ld-windows.js';
-import { readLinkerScript } from '../src/cli/ld-file.js';
+import { readLinkerScript } from './helpers/linker-script.js';
 
 const SEED = 'samples/stm32-seed/broken.elf';
 const FOUR = 'samples/h7-four-windows/four.elf';

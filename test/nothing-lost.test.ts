@@ -115,36 +115,44 @@ describe('a write that fails midway', () => {
   // 64 KiB each, so that each is a write of its own (smaller chunks are gathered into one write).
   const chunks = [new Uint8Array(65536).fill(1), new Uint8Array(65536).fill(2), new Uint8Array(65536).fill(3)];
 
-  it.each<[string, (calls: number) => Partial<AtomicWriteFs>]>([
-    ['the disk fills after the first chunk', (calls) => ({
-      write: async (f, bytes) => {
-        if (calls > 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
-        return realFs.write(f, bytes);
+  const failure = (code: string, text: string, syscall: string) => Object.assign(new Error(`${code}: ${text}, ${syscall}`), { code, syscall });
+  // Chunks of 1 MiB: the first is written with a blocking write, the rest on the thread pool; both fail here.
+  const big = [1, 2, 3].map((b) => new Uint8Array(1 << 20).fill(b));
+
+  it.each<[string, Uint8Array[], (calls: number) => Partial<AtomicWriteFs>]>([
+    ['the disk fills after the first chunk', chunks, (calls) => ({
+      writeSync: (fd, bytes) => {
+        if (calls > 0) throw failure('ENOSPC', 'no space left on device', 'write');
+        return realFs.writeSync(fd, bytes);
       },
     })],
-    ['a short write, then an I/O error', (calls) => ({
-      write: async (f, bytes) => {
-        if (calls > 1) throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO', syscall: 'write' });
-        return realFs.write(f, bytes.subarray(0, 10));
+    ['a short write, then an I/O error', chunks, (calls) => ({
+      writeSync: (fd, bytes) => {
+        if (calls > 1) throw failure('EIO', 'i/o error', 'write');
+        return realFs.writeSync(fd, bytes.subarray(0, 10));
       },
     })],
-    ['the rename fails', () => ({
-      rename: async () => {
-        throw Object.assign(new Error('EXDEV: cross-device link not permitted, rename'), { code: 'EXDEV', syscall: 'rename' });
+    ['the disk fills during an asynchronous write of a large output', big, (calls) => ({
+      write: async (fd, bytes) => {
+        if (calls > 1) throw failure('ENOSPC', 'no space left on device', 'write');
+        return realFs.write(fd, bytes);
       },
     })],
-  ])('%s: the target keeps its bytes and no temporary file remains', async (_, failing) => {
+    ['the rename fails', chunks, () => ({
+      rename: () => {
+        throw failure('EXDEV', 'cross-device link not permitted', 'rename');
+      },
+    })],
+  ])('%s: the target keeps its bytes and no temporary file remains', async (_, data, failing) => {
     const out = file('out.bin', OLD);
     let calls = 0;
     const io: AtomicWriteFs = {
       ...realFs,
-      write: async (f, bytes) => {
-        const fs = { ...realFs, ...failing(calls++) };
-        return fs.write(f, bytes);
-      },
+      writeSync: (fd, bytes) => ({ ...realFs, ...failing(calls++) }).writeSync(fd, bytes),
+      write: (fd, bytes) => ({ ...realFs, ...failing(calls++) }).write(fd, bytes),
       rename: (from, to) => ({ ...realFs, ...failing(calls) }).rename(from, to),
     };
-    await expect(writeFileAtomic(out, chunks, io)).rejects.toThrow(/ENOSPC|EIO|EXDEV/);
+    await expect(writeFileAtomic(out, data, io)).rejects.toThrow(/ENOSPC|EIO|EXDEV/);
     expect(readFileSync(out)).toEqual(Buffer.from(OLD));
     expect(strayFiles(dir, ['out.bin'])).toEqual([]);
   });

@@ -8,7 +8,7 @@ import { dfuse } from '../src/write/dfuse.js';
 import { collectBytes, type WriteOptions } from '../src/write/format.js';
 import { motorolaSrec } from '../src/write/srec.js';
 import { uf2 } from '../src/write/uf2.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import type { MemoryImage } from '../src/image/memory-image.js';
 import { decodeDfuse } from './helpers/dfuse-decode.js';
 import { decodeIntelHex, describeRanges } from './helpers/ihex-decode.js';

@@ -150,6 +150,197 @@ describe('special files are written, not replaced', () => {
   });
 });
 
+/**
+ * A second local user, made with useradd when the tests run as root (CI does); undefined
+ * otherwise. Left in place: test runs of other worktrees may use it at the same time.
+ */
+function otherUser(): { uid: number; gid: number } | undefined {
+  if (!asRoot) return undefined;
+  const id = (flag: string) => spawnSync('id', [flag, OTHER_USER], { encoding: 'utf8' });
+  if (id('-u').status !== 0) spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', OTHER_USER]);
+  const [uid, gid] = [id('-u'), id('-g')].map((r) => Number(r.stdout.trim()));
+  if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`useradd ${OTHER_USER} failed`);
+  return { uid: uid as number, gid: gid as number };
+}
+const OTHER_USER = 'flashcut-other';
+const NEEDS_ROOT = 'root only: a second local user (useradd), links of another owner (lchown)';
+
+/** A sticky world-writable folder like /tmp, owned by root, inside the test folder (made reachable for the other user). */
+function sharedFolder(): string {
+  chmodSync(dir, 0o755);
+  const shared = join(dir, 'shared');
+  mkdirSync(shared);
+  chmodSync(shared, 0o1777);
+  return shared;
+}
+
+describe.skipIf(!asRoot)(`another user's files in a shared folder (${NEEDS_ROOT})`, () => {
+  it("another user's FIFO is refused in one line, and its reader gets nothing", async () => {
+    const other = otherUser()!;
+    const fifo = join(sharedFolder(), 'out.hex');
+    expect(spawnSync('mkfifo', [fifo], { ...other }).status).toBe(0);
+    expect(lstatSync(fifo).uid).toBe(other.uid);
+    const reader = spawn('cat', [fifo], { ...other });
+    const got: Buffer[] = [];
+    reader.stdout.on('data', (c: Buffer) => got.push(c));
+    const closed = new Promise((resolve) => reader.on('close', resolve));
+    const { code, stderr } = await runMain([input(), '-o', fifo, '-f', 'hex', ...REGIONS, '-q']);
+    reader.kill();
+    await closed;
+    expect([code, stderr]).toEqual([4, expect.stringMatching(/^flashcut: .*out\.hex: error: cannot write it: a FIFO of another user in a shared folder \(sticky and world-writable\), which flashcut does not write into or replace\n$/)]);
+    expect(Buffer.concat(got).length).toBe(0);
+  });
+
+  it("another user's regular file is refused, not replaced", async () => {
+    const other = otherUser()!;
+    const theirs = join(sharedFolder(), 'out.hex');
+    expect(spawnSync('sh', ['-c', `printf %s '${OLD.trim()}' > "$0"`, theirs], { ...other }).status).toBe(0);
+    const { code, stderr } = await runMain([input(), '-o', theirs, ...REGIONS, '-q']);
+    expect([code, stderr]).toEqual([4, expect.stringMatching(/out\.hex: error: cannot write it: a file of another user in a shared folder/)]);
+    expect([readFileSync(theirs, 'utf8'), lstatSync(theirs).uid]).toEqual([OLD.trim(), other.uid]);
+  });
+
+  it("a chain of links is checked to its end: my link to another user's link in a shared folder is refused", async () => {
+    const other = otherUser()!;
+    const shared = sharedFolder();
+    const victim = file('victim.txt');
+    const theirs = join(shared, 'theirs.hex');
+    symlinkSync(victim, theirs);
+    lchownSync(theirs, other.uid, other.gid);
+    const mine = join(dir, 'mine.hex');
+    symlinkSync(theirs, mine);
+    const { code, stderr } = await runMain([input(), '-o', mine, ...REGIONS, '-q']);
+    expect([code, stderr]).toEqual([4, expect.stringMatching(/mine\.hex: error: cannot write it: '.*shared\/theirs\.hex' on its way is a symbolic link of another user in a shared folder/)]);
+    expect(readFileSync(victim, 'utf8')).toBe(OLD);
+    expect(lstatSync(mine).isSymbolicLink() && lstatSync(theirs).isSymbolicLink()).toBe(true);
+  });
+
+  it("another user's link to a folder, on the way to the output, is not followed", async () => {
+    const other = otherUser()!;
+    const shared = sharedFolder();
+    const victims = join(dir, 'victims');
+    mkdirSync(victims);
+    const victim = join(victims, 'out.hex');
+    writeFileSync(victim, OLD);
+    symlinkSync(victims, join(shared, 'd'));
+    lchownSync(join(shared, 'd'), other.uid, other.gid);
+    const { code, stderr } = await runMain([input(), '-o', join(shared, 'd', 'out.hex'), ...REGIONS, '-q']);
+    expect([code, stderr]).toEqual([4, expect.stringMatching(/on its way is a symbolic link of another user/)]);
+    expect(readFileSync(victim, 'utf8')).toBe(OLD);
+    expect(readdirSync(victims)).toEqual(['out.hex']);
+  });
+
+  it("another user's dangling link is refused too (rename would replace their link)", async () => {
+    const other = otherUser()!;
+    const link = join(sharedFolder(), 'out.hex');
+    symlinkSync(join(dir, 'nowhere.hex'), link);
+    lchownSync(link, other.uid, other.gid);
+    const { code, stderr } = await runMain([input(), '-o', link, ...REGIONS, '-q']);
+    expect([code, stderr]).toEqual([4, expect.stringMatching(/out\.hex: error: cannot write it: a symbolic link of another user/)]);
+    expect([lstatSync(link).isSymbolicLink(), existsSync(join(dir, 'nowhere.hex'))]).toEqual([true, false]);
+  });
+
+  it('my own FIFO in the shared folder is written as usual', async () => {
+    const expected = await expectedHex();
+    const fifo = join(sharedFolder(), 'mine');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo]);
+    const got: Buffer[] = [];
+    reader.stdout.on('data', (c: Buffer) => got.push(c));
+    const closed = new Promise((resolve) => reader.on('close', resolve));
+    const { code, stderr } = await runMain([input(), '-o', fifo, '-f', 'hex', ...REGIONS, '-q']);
+    await closed;
+    expect(code, stderr).toBe(0);
+    expect(Buffer.concat(got)).toEqual(expected);
+  });
+});
+it.skipIf(asRoot)(`another user's files in a shared folder: skipped, not running as root (${NEEDS_ROOT})`, () => {});
+
+describe('chains of links', () => {
+  it('two links to a file: both stay links, the file at the end gets the bytes', async () => {
+    const expected = await expectedHex();
+    const real = file('real.hex');
+    symlinkSync(real, join(dir, 'second.hex'));
+    symlinkSync('second.hex', join(dir, 'first.hex'));
+    const { code, stderr } = await runMain([input(), '-o', join(dir, 'first.hex'), ...REGIONS, '-q']);
+    expect(code, stderr).toBe(0);
+    expect([lstatSync(join(dir, 'first.hex')).isSymbolicLink(), lstatSync(join(dir, 'second.hex')).isSymbolicLink()]).toEqual([true, true]);
+    expect(readFileSync(real)).toEqual(expected);
+    expect(temporaries()).toEqual([]);
+  });
+
+  it('a link through a linked folder and back up (..) lands where the kernel would put it', async () => {
+    const expected = await expectedHex();
+    mkdirSync(join(dir, 'a', 'b'), { recursive: true });
+    const real = join(dir, 'a', 'out.hex');
+    writeFileSync(real, OLD);
+    symlinkSync(join(dir, 'a', 'b'), join(dir, 'lb'));
+    // lb/../out.hex: the kernel goes into a/b, then up to a; a lexical reading would say dir/out.hex.
+    symlinkSync('lb/../out.hex', join(dir, 'link.hex'));
+    const { code, stderr } = await runMain([input(), '-o', join(dir, 'link.hex'), ...REGIONS, '-q']);
+    expect(code, stderr).toBe(0);
+    expect(readFileSync(real)).toEqual(expected);
+    expect(existsSync(join(dir, 'out.hex'))).toBe(false);
+  });
+
+  it('a dangling chain: the first link is replaced, nothing is made where the chain points', async () => {
+    const expected = await expectedHex();
+    symlinkSync(join(dir, 'missing.hex'), join(dir, 'second.hex'));
+    symlinkSync(join(dir, 'second.hex'), join(dir, 'first.hex'));
+    const { code, stderr } = await runMain([input(), '-o', join(dir, 'first.hex'), ...REGIONS, '-q']);
+    expect(code, stderr).toBe(0);
+    expect(lstatSync(join(dir, 'first.hex')).isFile()).toBe(true);
+    expect(readFileSync(join(dir, 'first.hex'))).toEqual(expected);
+    expect([lstatSync(join(dir, 'second.hex')).isSymbolicLink(), existsSync(join(dir, 'missing.hex'))]).toEqual([true, false]);
+  });
+
+  it('a loop of links is one line, and nothing is replaced', async () => {
+    symlinkSync(join(dir, 'b.hex'), join(dir, 'a.hex'));
+    symlinkSync(join(dir, 'a.hex'), join(dir, 'b.hex'));
+    const { code, stderr } = await runMain([input(), '-o', join(dir, 'a.hex'), ...REGIONS, '-q']);
+    expect([code, stderr]).toEqual([4, expect.stringMatching(/a\.hex: error: cannot write it: too many levels of symbolic links\n$/)]);
+    expect(lstatSync(join(dir, 'a.hex')).isSymbolicLink()).toBe(true);
+    expect(temporaries()).toEqual([]);
+  });
+});
+
+describe('special files and standard output get their bytes piece by piece', () => {
+  const CHUNKS = 64;
+  /** A writer that checks each chunk comes back (ChunkPool) once written (this one or, with a write in flight, the one before), counting the chunks made. */
+  function counted(handedBack: boolean) {
+    const state = { made: 0 };
+    function* chunks(): Generator<Uint8Array, void, Uint8Array | undefined> {
+      for (let i = 0; i < CHUNKS; i++) {
+        const given = yield new Uint8Array(1 << 16).fill(i);
+        state.made++;
+        if (handedBack && i > 0 && given?.[0] !== i && given?.[0] !== i - 1) throw new Error(`after chunk ${i}, neither it nor the one before was handed back`);
+      }
+    }
+    return { state, chunks: chunks() };
+  }
+
+  it('a character device: nothing beyond the first chunk made at staging, each chunk written before the next is made', async () => {
+    const target = asRoot ? join(dir, 'null') : '/dev/null';
+    if (asRoot) execFileSync('mknod', [target, 'c', '1', '3']);
+    const { state, chunks } = counted(true);
+    const staged = await stageOutputs([{ path: target, chunks }]);
+    expect(state.made).toBe(0);
+    expect(await staged.commit((sizes) => sizes)).toEqual([CHUNKS << 16]);
+    expect(state.made).toBe(CHUNKS);
+  });
+
+  it('a stream: written at commit as the writer makes the chunks', async () => {
+    const { state, chunks } = counted(false);
+    const stream = new PassThrough();
+    let received = 0;
+    stream.on('data', (c: Buffer) => (received += c.length));
+    const staged = await stageOutputs([{ stream, chunks }]);
+    expect([state.made, received]).toEqual([0, 0]);
+    expect(await staged.commit((sizes) => sizes)).toEqual([CHUNKS << 16]);
+    expect(state.made).toBe(CHUNKS);
+  });
+});
+
 describe('several outputs are put in place together or not at all', () => {
   it('a configured output that cannot be written leaves the other one as it was', async () => {
     const kept = file('a.hex');
@@ -184,9 +375,9 @@ describe('several outputs are put in place together or not at all', () => {
     let opened = 0;
     const io: AtomicWriteFs = {
       ...realFs,
-      open: async (path, mode) => {
+      create: (path, mode) => {
         if (++opened === 2) throw Object.assign(new Error('EMFILE: too many open files, open'), { code: 'EMFILE', syscall: 'open' });
-        return realFs.open(path, mode);
+        return realFs.create(path, mode);
       },
     };
     await expect(stageOutputs([{ path: a, chunks: [new Uint8Array(10)] }, { path: b, chunks: [new Uint8Array(10)] }], io)).rejects.toThrow(/EMFILE/);
@@ -214,6 +405,104 @@ describe('several outputs are put in place together or not at all', () => {
       vi.doUnmock('../src/cli/report.js');
       vi.resetModules();
     }
+  });
+});
+
+describe('several outputs: a rename that fails puts back every file already replaced', () => {
+  const NEW = new Uint8Array(8).fill(0xaa);
+  const stage = (paths: string[], io?: AtomicWriteFs) => stageOutputs(paths.map((path) => ({ path, chunks: [NEW] })), io);
+
+  it('a folder put in place of the last target: the new file made first is removed, the replaced one is back with its inode', async () => {
+    const made = join(dir, 'made.bin');
+    const replaced = file('replaced.bin');
+    const last = file('last.bin');
+    const inode = statSync(replaced).ino;
+    const staged = await stage([made, replaced, last]);
+    const failing = staged.commit(() => {
+      rmSync(last);
+      mkdirSync(last);
+      writeFileSync(join(last, 'x'), '');
+    });
+    await expect(failing).rejects.toThrow(/EISDIR|ENOTEMPTY|EEXIST/);
+    expect(existsSync(made)).toBe(false);
+    expect([readFileSync(replaced, 'utf8'), statSync(replaced).ino]).toEqual([OLD, inode]);
+    expect(readdirSync(last)).toEqual(['x']);
+    expect(temporaries()).toEqual([]);
+  });
+
+  it('the third rename fails (injected): the first two are back; the error names the third file', async () => {
+    const paths = [file('a.bin'), file('b.bin'), file('c.bin')];
+    let renames = 0;
+    const io: AtomicWriteFs = {
+      ...realFs,
+      rename: (from, to) => {
+        if (++renames === 3) throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO', syscall: 'rename' });
+        realFs.rename(from, to);
+      },
+    };
+    const staged = await stage(paths, io);
+    await expect(staged.commit(() => undefined)).rejects.toMatchObject({ code: 'EIO', path: paths[2] });
+    expect(paths.map((p) => readFileSync(p, 'utf8'))).toEqual([OLD, OLD, OLD]);
+    expect(temporaries()).toEqual([]);
+  });
+
+  it('without hard links (FAT has none): copies of the old files are kept and put back', async () => {
+    const paths = [file('a.bin'), file('b.bin')];
+    chmodSync(paths[0]!, 0o640);
+    let renames = 0;
+    const io: AtomicWriteFs = {
+      ...realFs,
+      link: () => {
+        throw Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM', syscall: 'link' });
+      },
+      rename: (from, to) => {
+        if (++renames === 2) throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO', syscall: 'rename' });
+        realFs.rename(from, to);
+      },
+    };
+    const staged = await stage(paths, io);
+    await expect(staged.commit(() => undefined)).rejects.toThrow(/EIO/);
+    expect(paths.map((p) => readFileSync(p, 'utf8'))).toEqual([OLD, OLD]);
+    expect(statSync(paths[0]!).mode & 0o777).toBe(0o640);
+    expect(temporaries()).toEqual([]);
+  });
+
+  it('all renames succeed: every file replaced, no kept link or temporary left', async () => {
+    const paths = [file('a.bin'), join(dir, 'b.bin')];
+    const staged = await stage(paths);
+    expect(await staged.commit((sizes) => sizes)).toEqual([8, 8]);
+    expect(paths.map((p) => readFileSync(p))).toEqual([Buffer.from(NEW), Buffer.from(NEW)]);
+    expect(statSync(paths[0]!).nlink).toBe(1);
+    expect(temporaries()).toEqual([]);
+  });
+});
+
+describe('small outputs are written with one blocking call', () => {
+  const counting = () => {
+    const calls = { sync: 0, async: 0 };
+    const io: AtomicWriteFs = {
+      ...realFs,
+      writeSync: (fd, bytes) => (calls.sync++, realFs.writeSync(fd, bytes)),
+      write: (fd, bytes) => (calls.async++, realFs.write(fd, bytes)),
+    };
+    return { calls, io };
+  };
+
+  it('an output of one chunk: one writeSync, nothing on the thread pool', async () => {
+    const { calls, io } = counting();
+    const staged = await stageOutputs([{ path: join(dir, 'small.hex'), chunks: [new Uint8Array(5000).fill(1)] }], io);
+    await staged.commit(() => undefined);
+    expect(calls).toEqual({ sync: 1, async: 0 });
+    expect(readFileSync(join(dir, 'small.hex'))).toEqual(Buffer.alloc(5000, 1));
+  });
+
+  it('past 1 MiB the rest goes on the thread pool, in order', async () => {
+    const { calls, io } = counting();
+    const chunks = [1, 2, 3].map((b) => new Uint8Array(1 << 20).fill(b));
+    const staged = await stageOutputs([{ path: join(dir, 'big.bin'), chunks }], io);
+    await staged.commit(() => undefined);
+    expect(calls).toEqual({ sync: 1, async: 2 });
+    expect(readFileSync(join(dir, 'big.bin')).equals(Buffer.concat(chunks))).toBe(true);
   });
 });
 
@@ -255,6 +544,17 @@ describe('no output replaces a file the run read', () => {
     expect(code).toBe(2);
     refused(stderr, 'the input file');
     expect(readFileSync(elf)).toEqual(readFileSync(SAMPLE));
+  });
+
+  it('standard input redirected from the output file (flashcut - -o app.hex < app.hex)', () => {
+    const hex = join(dir, 'app.hex');
+    writeFileSync(hex, readFileSync(join(ROOT, 'test/golden/stm32-seed/broken.objcopy.hex')));
+    const before = readFileSync(hex);
+    const fd = openSync(hex, 'r');
+    const result = spawnSync(process.execPath, [CLI, '-', '-o', hex, '-q'], { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+    closeSync(fd);
+    expect([result.status, result.stderr]).toEqual([2, expect.stringMatching(/output '.*app\.hex' is standard input: refusing to overwrite it\n$/)]);
+    expect(readFileSync(hex)).toEqual(before);
   });
 
   it('a --split file that is an input', async () => {

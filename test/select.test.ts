@@ -3,7 +3,8 @@ import { parseElf } from '../src/read/elf/parse.js';
 import { LayoutError } from '../src/errors.js';
 import { MemoryImage } from '../src/image/memory-image.js';
 import { selectFlashBytes } from '../src/select/select.js';
-import { parseRegion, type FlashWindow } from '../src/windows/window.js';
+import type { FlashWindow } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { buildElf, pattern, SHF_ALLOC, SHF_WRITE, SHT_NOBITS, type ElfSpec } from './helpers/elf-builder.js';
 
 const FLASH = parseRegion('FLASH=0x08000000:0xFF00');

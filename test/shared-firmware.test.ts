@@ -10,7 +10,8 @@ import { inspectInput } from '../src/pipeline/inspect.js';
 import { parseElf } from '../src/read/elf/parse.js';
 import { readInput } from '../src/read/read-input.js';
 import { mergeSpans, type Span } from '../src/image/spans.js';
-import { parseRegion, type FlashWindow } from '../src/windows/window.js';
+import type { FlashWindow } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { EXPECTED_FINDINGS, KNOWN_DISAGREEMENTS, REFUSED } from './shared-firmware-expectations.js';
 import { describeWithTools, inCI } from './helpers/tools.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inspectLines } from '../src/cli/inspect-view.js';
 import { painter, percent, table, usageBar, wrap } from '../src/cli/text.js';
 import { inspectInput } from '../src/pipeline/inspect.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { buildElf } from './helpers/elf-builder.js';
 
 describe('text layout', () => {

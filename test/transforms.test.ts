@@ -14,7 +14,7 @@ import { alignToWriteUnit, fillGapsInWindows, padEachWindow, padWindows } from '
 import { insertChecksum } from '../src/transform/insert-checksum.js';
 import { MemoryImage } from '../src/image/memory-image.js';
 import { mergeImages } from '../src/select/merge.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { pattern } from './helpers/elf-builder.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 import { imageToMap } from './helpers/images.js';

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseElf } from '../src/read/elf/parse.js';
 import { findIssues, findVectorTables } from '../src/findings/index.js';
 import { selectFlashBytes } from '../src/select/select.js';
-import { CORTEX_M_CODE_REGION, parseRegion, type FlashWindow } from '../src/windows/window.js';
+import { CORTEX_M_CODE_REGION, type FlashWindow } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { buildElf, pattern, SHF_ALLOC, SHF_EXECINSTR, type SectionSpec, type SymbolSpec } from './helpers/elf-builder.js';
 
 /** `size` bytes of flash whose vector tables (initial SP, reset vector) sit at the given offsets. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
 import { intersectSpans, mergeSpans, subtractSpans } from '../src/image/spans.js';
-import { parseRegion } from '../src/windows/window.js';
+import { parseRegion } from '../src/config/option-syntax.js';
 import { count, hex32, parseNumber } from '../src/numbers.js';
 
 describe('parseRegion', () => {

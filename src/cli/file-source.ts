@@ -37,13 +37,13 @@ export function openInputFile(path: string): OpenInput {
   }
   const open = fd;
   return {
-    source: { size, read: (offset, length) => readAt(open, path, offset, length) },
+    source: { size, read: (offset, length, into) => readAt(open, path, offset, length, into) },
     close: () => closeSync(open),
   };
 }
 
-function readAt(fd: number, path: string, offset: number, length: number): Uint8Array {
-  const bytes = Buffer.allocUnsafe(length);
+function readAt(fd: number, path: string, offset: number, length: number, into: Uint8Array | undefined): Uint8Array {
+  const bytes = into ? into.subarray(0, length) : Buffer.allocUnsafe(length);
   try {
     for (let at = 0; at < length; ) {
       const got = readSync(fd, bytes, at, length - at, offset + at);

@@ -4,10 +4,11 @@ import { IoError, LimitError, UsageError } from '../errors.js';
 import { count } from '../numbers.js';
 
 /** What a file read was to the run, for the message that refuses to overwrite it. */
-export type ReadRole = 'the input file' | 'the linker script' | 'a file the linker script INCLUDEs' | 'the project configuration';
+export type ReadRole = 'the input file' | 'standard input' | 'the linker script' | 'a file the linker script INCLUDEs' | 'the project configuration';
 
 interface ReadFile {
-  readonly path: string;
+  /** Undefined for standard input, known by its identity only. */
+  readonly path: string | undefined;
   readonly role: ReadRole;
   readonly real: string | undefined;
   readonly device: number | undefined;
@@ -24,6 +25,20 @@ export class FilesRead {
   }
 
   /**
+   * Notes standard input when it is a regular file (`flashcut - -o app.hex < app.hex`), by its
+   * device and inode: a rename over that file would replace the input.
+   */
+  noteStandardInput(): void {
+    let stats: Stats;
+    try {
+      stats = fstatSync(0);
+    } catch {
+      return;
+    }
+    if (stats.isFile()) this.files.push({ path: undefined, role: 'standard input', real: undefined, device: stats.dev, inode: stats.ino });
+  }
+
+  /**
    * Throws UsageError when writing `target` would replace a file read: the same path, the same
    * real path (through links and `..`), or the same device and inode (a hard link, a bind mount).
    */
@@ -32,7 +47,7 @@ export class FilesRead {
     const real = realOrUndefined(target);
     for (const file of this.files) {
       const sameFile = stats !== undefined && stats.dev === file.device && stats.ino === file.inode;
-      if (sameFile || resolve(target) === resolve(file.path) || (real !== undefined && real === file.real)) {
+      if (sameFile || (file.path !== undefined && resolve(target) === resolve(file.path)) || (real !== undefined && real === file.real)) {
         throw new UsageError(`output '${target}' is ${file.role}: refusing to overwrite it`);
       }
     }
@@ -100,7 +115,8 @@ export function systemText(error: NodeJS.ErrnoException): string {
   return error.message.replace(/^[A-Z]+: /, '').replace(/, \w+( '.*')?$/, '');
 }
 
-function kindOf(stats: Stats): string {
+/** What a file that is not a regular one is, for messages: `a FIFO`, `a character device`, ... */
+export function kindOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a folder';
   if (stats.isFIFO()) return 'a FIFO';
   if (stats.isCharacterDevice()) return 'a character device';

@@ -1,11 +1,11 @@
 import type { Hash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { planConversion, splitByWindow, writePlan, type ConvertOptions } from '../pipeline/convert.js';
-import { badOption, FlashcutError, inFile, IoError, UsageError } from '../errors.js';
+import { planConversion, splitByWindow, writePlan, type ConversionPlan, type ConvertOptions } from '../pipeline/convert.js';
+import { FlashcutError, inFile, IoError, UsageError } from '../errors.js';
 import type { OutputFormat, SrecType } from '../write/format.js';
 import { formatByName, formatForPath, outputFormats } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
-import { strictFailures } from '../findings/index.js';
+import { strictFailures, type Finding } from '../findings/index.js';
 import { analyse, inspectInput, type Analysis } from '../pipeline/inspect.js';
 import { applyTransforms } from '../transform/transforms.js';
 import { buildMemoryMap } from '../report/memory-map.js';
@@ -14,10 +14,12 @@ import { reportHtml } from '../report/html-report.js';
 import { parseInputSpec, readInput } from '../read/read-input.js';
 import type { FirmwareInput } from '../read/input.js';
 import { memorySource, type ByteSource } from '../read/byte-source.js';
-import { parseChecksumSpec } from '../transform/insert-checksum.js';
+import { parseChecksumSpec } from '../config/option-syntax.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { stageOutputs } from './atomic-write.js';
+import type { MemoryImage } from '../image/memory-image.js';
 import { describeError, errorLine, EXIT } from './error-report.js';
+import { findingsInCliWords } from './option-flags.js';
 import { openInputFile, type OpenInput } from './file-source.js';
 import { FilesRead, isSystemError, systemText } from './files-read.js';
 import { findingLines, inspectLines } from './inspect-view.js';
@@ -83,11 +85,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 async function inspectFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }, opened: OpenInput[]): Promise<number> {
   const spec = line.inputs[0] ?? '';
   const read = new FilesRead();
-  if (!isStdinInput(spec)) read.note(pathOfInput(spec), 'the input file');
+  if (isStdinInput(spec)) read.noteStandardInput();
+  else read.note(pathOfInput(spec), 'the input file');
   const settings = (seen.settings = resolveSettings(line, pathOfInput(spec), read));
   const { args } = settings;
   const { path: inputPath, size, input } = await readInputFile(spec, args, io, opened);
-  const analysis = inspectInput(input, { windows: settings.windows, ramRegions: settings.ram, writeUnit: writeUnit(args) });
+  const analysis = findingsInCliWords(inspectInput(input, { windows: settings.windows, writeUnit: writeUnit(args) }));
   const failed = args.strict && strictFailures(analysis.findings).length > 0;
   const exitCode = failed ? EXIT.strict : EXIT.ok;
   await writeMapFiles(args, inputPath, analysis, read);
@@ -119,113 +122,153 @@ async function writeMapFiles(args: CliArgs, inputPath: string, analysis: Analysi
     ...(args.html === undefined ? [] : [{ path: args.html, text: reportHtml(run) }]),
   ];
   const staged = await systemErrorsNamed(() => stageOutputs(files.map((f) => ({ path: f.path, chunks: [new TextEncoder().encode(f.text)] }))));
-  await systemErrorsNamed(() => staged.commit());
+  await systemErrorsNamed(() => staged.commit(() => undefined));
 }
 
+/** `flashcut INPUT... -o OUTPUT`: settings, outputs, inputs, the core's plan, --strict, then every output written or none. */
 async function convertFile(line: CommandLine, io: CliIo, seen: { settings?: Settings }, opened: OpenInput[]): Promise<number> {
   checkCommandTypo(line.inputs[0]);
-  const inputPaths = line.inputs.map(pathOfInput);
   const read = new FilesRead();
-  for (const [i, input] of inputPaths.entries()) if (!isStdinInput(line.inputs[i] ?? '')) read.note(input, 'the input file');
-  const settings = (seen.settings = resolveSettings(line, inputPaths[0] ?? '', read));
+  for (const spec of line.inputs) {
+    if (isStdinInput(spec)) read.noteStandardInput();
+    else read.note(pathOfInput(spec), 'the input file');
+  }
+  const settings = (seen.settings = resolveSettings(line, pathOfInput(line.inputs[0] ?? ''), read));
   const { args } = settings;
-  const outputs = settings.outputs;
+  const targets = outputTargets(settings, read);
+  const files: InputFile[] = [];
+  for (const spec of args.inputs) files.push(await readInputFile(spec, args, io, opened));
+  const plan = planConversion(
+    files.map((f) => f.input),
+    conversionOptions(settings, targets.map((t) => t.format)),
+  );
+  const run = runRecord(settings, plan, files);
+  const findings = strictFailures(run.inputs.flatMap((i) => i.analysis.findings));
+  // --strict: every error or warning fails the run before a byte is written (dropped padding makes no finding).
+  if (args.strict && findings.length > 0) {
+    reportRun(args, io, run, findings, 'strict', [])();
+    if (!args.json) io.stderr.write(`flashcut: --strict: ${findings.length} finding(s); nothing written\n`);
+    return EXIT.strict;
+  }
+  const parts = outputParts(plan, targets, args.split, read);
+  await writeOutputs(parts, plan, args, (written) => reportRun(args, io, run, findings, 'ok', written), io);
+  return EXIT.ok;
+}
+
+interface OutputTarget {
+  readonly path: string;
+  readonly format: OutputFormat;
+}
+
+/**
+ * The outputs and their formats (from --format or each name's extension), refused before any
+ * input is read when a path cannot be written (a folder, a file read) or a stream cannot
+ * take it. The rules of the formats themselves are the core's.
+ */
+function outputTargets(settings: Settings, read: FilesRead): OutputTarget[] {
+  const { args, outputs } = settings;
   if (outputs === undefined) throw new UsageError('no output file: give -o OUTPUT (or -o - for standard output), or "output" in the project configuration');
-  // Before any input is read: a wrong output path fails at once.
   for (const path of outputs) if (path !== '-') checkOutputPath(path, read);
   if (args.inputs.filter(isStdinInput).length > 1) throw new UsageError("standard input can be read once: name '-' as one input only");
   if (args.json && outputs.includes('-')) {
     throw new UsageError('--json prints the report on standard output: write the image to a file (-o FILE)');
   }
-  const targets = outputs.map((path) => ({ path, format: chooseFormat(settings.format, path) }));
-  if (args.split && targets.some((t) => t.format.name !== 'bin' || t.path === '-')) {
-    throw new UsageError('--split writes one BIN file per window: it needs a .bin output file');
-  }
-  const binOnly = [args.base !== undefined && '--base', args.padTo !== undefined && '--pad-to', args.maxGap !== undefined && '--max-gap'].filter(Boolean);
-  if (binOnly.length > 0 && !targets.some((t) => t.format.name === 'bin')) {
-    throw new UsageError(`${binOnly.join(', ')} shape a BIN file, and no output is BIN (for HEX and the others use --pad-window, --fill-gaps)`);
-  }
+  if (args.split && outputs.includes('-')) throw new UsageError('--split writes one BIN file per window: it needs an output file, not standard output');
+  return outputs.map((path) => ({ path, format: chooseFormat(settings.format, path) }));
+}
 
-  const files: InputFile[] = [];
-  for (const spec of args.inputs) files.push(await readInputFile(spec, args, io, opened));
-  const plan = planConversion(
-    files.map((f) => f.input),
-    conversionOptions(settings, targets[0]?.format),
-  );
-  const notes = [...settings.notes];
-  if (settings.dfuse) notes.push(erasedSectorsNote(settings.dfuse, plan.image));
-
+/** What the summary and --json report of a conversion: each input's analysis, the image, the transforms, the notes. */
+function runRecord(settings: Settings, plan: ConversionPlan, files: readonly InputFile[]) {
+  const notes = [...settings.notes, ...plan.notes];
+  if (plan.dfuse) notes.push(erasedSectorsNote(plan.dfuse, plan.image));
   // --align pads every run to whole write units, so the write-unit check has nothing left to find.
   const inputs = plan.inputs.map(({ input, selection }, i) => ({
     path: files[i]?.path ?? input.name,
     size: files[i]?.size ?? 0,
-    analysis: analyse(input, selection, { ramRegions: settings.ram, checksums: plan.transforms.flatMap((t) => (t.kind === 'checksum' ? [t] : [])) }),
+    analysis: findingsInCliWords(analyse(input, selection, { ramRegions: plan.ram, checksums: plan.transforms.flatMap((t) => (t.kind === 'checksum' ? [t] : [])) })),
   }));
-  const run = { inputs, image: plan.image, transforms: plan.transforms, notes };
-  const findings = strictFailures(inputs.flatMap((i) => i.analysis.findings));
-  /** The report of the run, made before any output is put in place (making it can fail); the result prints it. */
-  const report = (status: 'ok' | 'strict', outputs: readonly (WrittenOutput & OutputRecord)[]): (() => void) => {
-    const exitCode = status === 'strict' ? EXIT.strict : EXIT.ok;
-    if (args.json) {
-      const text = toJson(reportDocument(header(args, status === 'strict', exitCode), run, outputs));
-      return () => io.stdout.write(text);
-    }
-    // Quiet prints errors only: the findings that failed the run, or else the error findings.
-    const quietFindings = status === 'strict' ? findings : findings.filter((f) => f.severity === 'error');
-    const lines = !args.quiet
-      ? summaryLines(run, outputs, painter(io.colour?.stderr ?? false))
-      : quietFindings.length > 0
-        ? findingLines(quietFindings, painter(io.colour?.stderr ?? false), 'short')
-        : undefined;
-    const text = lines === undefined ? '' : terminalText(lines, io.colour?.stderr ?? false);
-    return () => {
-      if (text !== '') io.stderr.write(text);
-    };
-  };
-  // --strict: every error or warning fails the run before a byte is written (dropped padding makes no finding).
-  if (args.strict && findings.length > 0) {
-    report('strict', [])();
-    if (!args.json) io.stderr.write(`flashcut: --strict: ${findings.length} finding(s); nothing written\n`);
-    return EXIT.strict;
-  }
+  return { inputs, image: plan.image, transforms: plan.transforms, notes };
+}
 
+/** The report of the run, made before any output is put in place (making it can fail); the function returned prints it. */
+function reportRun(
+  args: CliArgs,
+  io: CliIo,
+  run: ReturnType<typeof runRecord>,
+  findings: readonly Finding[],
+  status: 'ok' | 'strict',
+  outputs: readonly (WrittenOutput & OutputRecord)[],
+): () => void {
+  const exitCode = status === 'strict' ? EXIT.strict : EXIT.ok;
+  if (args.json) {
+    const text = toJson(reportDocument(header(args, status === 'strict', exitCode), run, outputs));
+    return () => io.stdout.write(text);
+  }
+  // Quiet prints errors only: the findings that failed the run, or else the error findings.
+  const quietFindings = status === 'strict' ? findings : findings.filter((f) => f.severity === 'error');
+  const lines = !args.quiet
+    ? summaryLines(run, outputs, painter(io.colour?.stderr ?? false))
+    : quietFindings.length > 0
+      ? findingLines(quietFindings, painter(io.colour?.stderr ?? false), 'short')
+      : undefined;
+  const text = lines === undefined ? '' : terminalText(lines, io.colour?.stderr ?? false);
+  return () => {
+    if (text !== '') io.stderr.write(text);
+  };
+}
+
+interface OutputPart extends OutputTarget {
+  readonly image: MemoryImage;
+}
+
+/** Each output's image: the whole plan, or with --split one file per window that holds bytes (named after it). */
+function outputParts(plan: ConversionPlan, targets: readonly OutputTarget[], split: boolean, read: FilesRead): OutputPart[] {
   const parts = targets.flatMap(({ path, format }) =>
-    args.split
-      ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(path, window.name), image, format }))
-      : [{ path, image: plan.image, format }],
+    split ? splitByWindow(plan).map(({ window, image }) => ({ path: splitPath(path, window.name), image, format })) : [{ path, image: plan.image, format }],
   );
   for (const { path } of parts) if (path !== '-') checkOutputPath(path, read);
+  return parts;
+}
+
+/**
+ * Writes every output or none: each is staged (the writers check their options before the
+ * first byte), the report made by `report` from what was staged, then all are put in place
+ * and the report printed.
+ */
+async function writeOutputs(
+  parts: readonly OutputPart[],
+  plan: ConversionPlan,
+  args: CliArgs,
+  report: (written: (WrittenOutput & OutputRecord)[]) => () => void,
+  io: CliIo,
+): Promise<void> {
   // Only --json reports the digest, and hashing costs about 1.2 s per GB of output; node:crypto
   // is loaded only then (getBuiltinModule: bin/ runs the bundle as a vm.Script, where a dynamic import() throws).
   const crypto = args.json ? process.getBuiltinModule('node:crypto') : undefined;
-  // Every writer checks its options before producing a byte, so nothing is written unless all can be.
   // A limit of the output's format is that output's: the error names it.
   const pending = parts.map((part) => {
     const chunks = inFile(part.path, () => writePlan({ ...plan, format: part.format }, part.image));
     const hash = crypto?.createHash('sha256');
     return { ...part, hash, chunks: hash ? hashed(chunks, hash) : chunks };
   });
-  // Every output is staged and the report made before the first one is put in place.
+  // Every output is staged, special files and standard output written, and the report made before the first rename.
   const staged = await systemErrorsNamed(() => stageOutputs(pending.map((p) => (p.path === '-' ? { stream: io.stdout, chunks: p.chunks } : { path: p.path, chunks: p.chunks }))));
-  let print: () => void;
-  try {
-    const written = pending.map((part, i) => ({
-      path: part.path === '-' ? '(standard output)' : part.path,
-      title: part.format.title,
-      format: part.format.name,
-      size: staged.sizes[i] ?? 0,
-      ...(part.hash ? { sha256: part.hash.digest('hex') } : {}),
-      start: part.image.start ?? 0,
-      end: part.image.end ?? 0,
-    }));
-    print = report('ok', written);
-  } catch (error) {
-    staged.discard();
-    throw error;
-  }
-  await systemErrorsNamed(() => staged.commit());
+  const print = await systemErrorsNamed(() =>
+    staged.commit((sizes) =>
+      report(
+        pending.map((part, i) => ({
+          path: part.path === '-' ? '(standard output)' : part.path,
+          title: part.format.title,
+          format: part.format.name,
+          size: sizes[i] ?? 0,
+          ...(part.hash ? { sha256: part.hash.digest('hex') } : {}),
+          start: part.image.start ?? 0,
+          end: part.image.end ?? 0,
+        })),
+      ),
+    ),
+  );
   print();
-  return EXIT.ok;
 }
 
 /** The chunks unchanged, fed to `hash` on the way through; what the consumer passes to next() goes on to the writer (ChunkPool). */
@@ -272,11 +315,11 @@ async function readStream(stream: NodeJS.ReadableStream | undefined): Promise<Ui
 }
 
 /** The library options of a run, from its settings: the command line translates, the core applies every rule. */
-export function conversionOptions(settings: Settings, format: OutputFormat | undefined): ConvertOptions {
+export function conversionOptions(settings: Settings, formats: readonly OutputFormat[]): ConvertOptions {
   const { args } = settings;
   return {
     windows: settings.windows,
-    format,
+    format: formats,
     startAddress: startAddressOf(args.startAddress),
     overlap: args.overlap,
     padWindows: args.padWindow,
@@ -297,7 +340,6 @@ export function conversionOptions(settings: Settings, format: OutputFormat | und
     dfuProduct: optionValue('dfuProduct', args.dfuPid, parseNumber),
     dfuDevice: optionValue('dfuDevice', args.dfuDevice, parseNumber),
     uf2Family: optionValue('uf2Family', args.uf2Family, uf2FamilyId),
-    dfuseLayout: settings.dfuse,
     split: args.split,
   };
 }
@@ -309,10 +351,9 @@ function startAddressOf(option: string | false | undefined): number | null | und
   return optionValue('startAddress', option, parseAddress);
 }
 
+/** The write unit --align gives; the core refuses one that is not a power of two. */
 function writeUnit(args: CliArgs): number | undefined {
-  const unit = optionValue('align', args.align, parseNumber);
-  if (unit !== undefined && (unit < 1 || !Number.isInteger(Math.log2(unit)))) throw badOption('align', args.align, 'the write unit must be a power of two (1, 2, 4, ... bytes)');
-  return unit;
+  return optionValue('align', args.align, parseNumber);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { OPTIONS } from '../config/option-table.js';
 import type { KeyPlace } from './config-file.js';
+import type { Finding } from '../findings/index.js';
 
 /**
  * The command-line flag of each library option (ConvertOptions and the window sources), from the
@@ -19,3 +20,9 @@ export function inCliWords(message: string, given?: { readonly option: string; r
 
 /** Where the value of a library option came from when a configuration gave it: its key's file, line and column; undefined: the command line (or a default). */
 export type ConfigPlaceOf = (option: string) => KeyPlace | undefined;
+
+/** An analysis with its findings' texts in the command line's words (the core's name options as `options.windows`). */
+export function findingsInCliWords<A extends { readonly findings: readonly Finding[] }>(analysis: A): A {
+  const findings = analysis.findings.map((f) => ({ ...f, summary: inCliWords(f.summary), message: inCliWords(f.message), fix: inCliWords(f.fix) }));
+  return { ...analysis, findings };
+}

@@ -1,14 +1,12 @@
 import { basename, dirname, extname, resolve } from 'node:path';
-import { FormatError, UsageError } from '../errors.js';
-import { parseRegion, type FlashWindow } from '../windows/window.js';
+import { UsageError } from '../errors.js';
+import type { WindowSource } from '../pipeline/window-source.js';
 import { CONFIG_OPTIONS, type ProjectConfig } from '../config/project-config.js';
 import { camelCase, OPTIONS, type OptionValues } from '../config/option-table.js';
-import { dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
-import { flashWindowsOf } from '../windows/ld-windows.js';
 import { findConfig, readConfig, type FoundConfig } from './config-file.js';
-import { inCliWords, type ConfigPlaceOf } from './option-flags.js';
+import type { ConfigPlaceOf } from './option-flags.js';
 import { FilesRead } from './files-read.js';
-import { readLinkerScript } from './ld-file.js';
+import { linkerScriptFile } from './ld-file.js';
 import type { CommandLine } from './options.js';
 import { displayPath } from './paths.js';
 
@@ -23,13 +21,9 @@ export interface Settings {
   readonly outputs: readonly string[] | undefined;
   readonly format: string | undefined;
   readonly fill: string | undefined;
-  /** Undefined: the default for the ELF's machine. */
-  readonly windows: readonly FlashWindow[] | undefined;
-  /** Set when the windows come from a DfuSe layout, whose other sectors must stay untouched. */
-  readonly dfuse: DfuseLayout | undefined;
-  /** RAM regions for the checks (a linker script's writable regions); undefined: the default. */
-  readonly ram: readonly FlashWindow[] | undefined;
-  /** Summary lines: where the settings came from, and the linker script regions left out. */
+  /** Where the windows come from, for the core to read: regions, a linker script, a DfuSe layout or the input's default. */
+  readonly windows: WindowSource;
+  /** Summary lines: where the settings came from. */
   readonly notes: readonly string[];
   /** Where the configuration gave a library option's value (its key's place), for errors about it; undefined: the command line did. */
   readonly configPlaceOf: ConfigPlaceOf;
@@ -37,8 +31,8 @@ export interface Settings {
 
 /**
  * Merges the command line with the project configuration (from --config, or found from the
- * (first) input's folder upward; none with --no-config) and reads the windows' source, noting
- * every file read in `read`. Every command-line setting wins
+ * (first) input's folder upward; none with --no-config) and reads the linker script if the
+ * windows come from one, noting every file read in `read`. Every command-line setting wins
  * over the same setting in the configuration; windows come from one source only.
  * Throws UsageError for conflicting options, and the readers' errors.
  */
@@ -66,8 +60,7 @@ export function resolveSettings(line: CommandLine, input: string, read: FilesRea
     const key = CONFIG_OPTIONS.find((o) => 'apiField' in o && o.apiField === option)?.configKey;
     return found !== undefined && key !== undefined && fromConfig.includes(key) ? found.placeOf(key) : undefined;
   };
-  const { windows: flash, dfuse, ram } = windows;
-  return { args, outputs, format, fill: args.fill, windows: flash, dfuse, ram, notes: [...notes, ...windows.notes], configPlaceOf };
+  return { args, outputs, format, fill: args.fill, windows, notes, configPlaceOf };
 }
 
 /** The command line's values over the configuration's, for every option but the windows' and the outputs (chosen as a whole). */
@@ -101,14 +94,8 @@ function withDefaults(line: CommandLine, values: Partial<OptionValues>): CliArgs
   return full as CliArgs;
 }
 
-interface ChosenWindowSource {
-  readonly windows: readonly FlashWindow[] | undefined;
-  readonly dfuse: DfuseLayout | undefined;
-  readonly ram?: readonly FlashWindow[] | undefined;
-  readonly notes: readonly string[];
-}
-
-function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromConfig: string[], overridden: string[], read: FilesRead): ChosenWindowSource {
+/** The one source of the windows, from the command line or else the configuration; a linker script is read here. */
+function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromConfig: string[], overridden: string[], read: FilesRead): WindowSource {
   const config = found?.config ?? {};
   const cliSources = [args.region.length > 0 && '--region', args.ld !== undefined && '--ld', args.dfuseLayout !== undefined && '--dfuse-layout'].filter(
     (s): s is string => s !== false,
@@ -120,45 +107,21 @@ function chooseWindowSource(args: CliArgs, found: FoundConfig | undefined, fromC
   }
   if (cliSources.length > 0 && configSource !== undefined) overridden.push(configSource);
   const cliLdRegions = args.ldRegion.flatMap((names) => names.split(',')).map((n) => n.trim()).filter((n) => n !== '');
-  const ldRegions = cliLdRegions.length > 0 ? cliLdRegions : config.ldRegions;
+  const regions = cliLdRegions.length > 0 ? cliLdRegions : config.ldRegions;
 
-  if (args.region.length > 0) return { windows: args.region.map((text) => parseRegion(text)), dfuse: undefined, notes: [] };
-  if (args.ld !== undefined) return ldWindows(args.ld, `--ld ${args.ld}`, args.ldPath, ldRegions, read);
-  if (args.dfuseLayout !== undefined) return dfuse(args.dfuseLayout, '--dfuse-layout');
-  if (found === undefined || configSource === undefined) return { windows: undefined, dfuse: undefined, notes: [] };
+  if (args.region.length > 0) return { from: 'regions', regions: args.region, label: '--region' };
+  if (args.ld !== undefined) return { from: 'ld', ...linkerScriptFile(args.ld, args.ldPath, read), regions, label: `--ld ${args.ld}` };
+  if (args.dfuseLayout !== undefined) return { from: 'dfuse', layout: args.dfuseLayout, label: '--dfuse-layout' };
+  if (found === undefined || configSource === undefined) return { from: 'default' };
 
   fromConfig.push(configSource);
+  // A bad value of the configuration names its option: configPlaceOf then places it at its key (an input error there).
   const where = `${found.label} ${configSource}`;
-  if (configSource === 'windows') return inConfig(found, configSource, () => ({ windows: (config.windows ?? []).map((text) => parseRegion(text, where)), dfuse: undefined, notes: [] }));
-  if (configSource === 'dfuseLayout') return inConfig(found, configSource, () => dfuse(config.dfuseLayout ?? '', where));
+  if (configSource === 'windows') return { from: 'regions', regions: config.windows ?? [], label: where };
+  if (configSource === 'dfuseLayout') return { from: 'dfuse', layout: config.dfuseLayout ?? '', label: where };
   const script = configPath(found, config.ld ?? '');
   const searchPaths = args.ldPath.length > 0 ? args.ldPath : (config.ldPath ?? []).map((p) => configPath(found, p));
-  return ldWindows(script, `ld ${script} (${found.label})`, searchPaths, ldRegions, read);
-}
-
-function ldWindows(path: string, label: string, searchPaths: readonly string[], names: readonly string[] | undefined, read: FilesRead): ChosenWindowSource {
-  const { windows, skipped, ram } = flashWindowsOf(readLinkerScript(path, searchPaths, read), label, names);
-  return { windows, dfuse: undefined, ram, notes: skipped.map((line) => `left out ${line}`) };
-}
-
-function dfuse(text: string, label: string): ChosenWindowSource {
-  const layout = parseDfuseLayout(text);
-  return { windows: dfuseWindows(layout, label), dfuse: layout, notes: [] };
-}
-
-/**
- * Runs `read` on the value of the configuration's `key`: a bad value there is bad content of
- * that file (kind input, at the key's line and column, the key named as the file spells it),
- * not a bad command line, so its UsageError becomes a FormatError.
- */
-function inConfig<T>(found: FoundConfig, key: string, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    const place = found.placeOf(key);
-    throw new FormatError(inCliWords(error.message, { option: error.option ?? '', key: place.key }), undefined, place);
-  }
+  return { from: 'ld', ...linkerScriptFile(script, searchPaths, read), regions, label: `ld ${script} (${found.label})` };
 }
 
 /** A path from the configuration, relative to its folder, as the summary shows it. */

@@ -255,9 +255,13 @@ export function camelCase(name: string): string {
 
 /** The candidate closest to `word` (a typo's likely meaning: a third of its letters wrong at most), or undefined. */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  const limit = (candidate: string) => Math.max(1, Math.floor(candidate.length / 3));
+  // The distance is at least the difference in length: a word far longer than every candidate
+  // (a 4 MB configuration key) costs nothing, where the full table would take minutes.
   return candidates
+    .filter((candidate) => Math.abs(word.length - candidate.length) <= limit(candidate))
     .map((candidate) => ({ candidate, distance: editDistance(word, candidate) }))
-    .filter(({ candidate, distance }) => distance <= Math.max(1, Math.floor(candidate.length / 3)))
+    .filter(({ candidate, distance }) => distance <= limit(candidate))
     .sort((a, b) => a.distance - b.distance)[0]?.candidate;
 }
 

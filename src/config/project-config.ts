@@ -6,7 +6,7 @@
 
 import { FormatError, type ErrorPlace } from '../errors.js';
 import { quoted } from '../printable.js';
-import { parseRegion } from '../windows/window.js';
+import { parseRegion } from './option-syntax.js';
 import { parseNumber } from '../numbers.js';
 import { camelCase, nearest, OPTIONS, type ConfigValues, type OptionRow } from './option-table.js';
 

@@ -68,7 +68,7 @@ function tableChecks(ctx: CheckContext, table: VectorTable): Finding[] {
       message:
         `word 1 of ${where}, the reset vector, is ${hex32(reset)}, outside every flash window: ` +
         'after reset the core jumps to an address that holds no programmed code.',
-      fix: 'place the reset handler in a flash output section of the linker script (e.g. .text >FLASH), or check --region',
+      fix: 'place the reset handler in a flash output section of the linker script (e.g. .text >FLASH), or check the windows (options.windows)',
       address: address + 4,
     });
   }

@@ -13,7 +13,7 @@ function isDefault(windows: readonly FlashWindow[], window: FlashWindow): boolea
   return windows.length === 1 && windows[0]?.source === window.source;
 }
 
-const GIVE_WINDOWS = "give the flash windows: --ld with the linker script (it knows which regions are RAM), or --region per flash area (e.g. --region FLASH=0x08000000:512K)";
+const GIVE_WINDOWS = 'give the flash windows: options.linkerScript with the linker script (it knows which regions are RAM), or options.windows per flash area (e.g. options.windows FLASH=0x08000000:512K)';
 
 /**
  * Under the default Cortex-M window (the whole Code region), kept bytes in more than one of the
@@ -55,7 +55,11 @@ export function mayBeRam(ctx: CheckContext): Finding[] {
       const at = sectionLoadAddress(segment, section);
       if (!section.hasContents || at !== section.vma || ctx.selection.image.bytesIn(at, at + section.size) === 0) continue;
       const area = regionAt(family, at);
-      if (area) inArea.set(area, [...(inArea.get(area) ?? []), { segment: segment.index, section }]);
+      if (area) {
+        const list = inArea.get(area) ?? [];
+        list.push({ segment: segment.index, section });
+        inArea.set(area, list);
+      }
       else if (section.flags % 2 >= SHF_WRITE) writable.push({ segment: segment.index, section });
     }
   }
@@ -118,7 +122,7 @@ export function imageBytesInRam(selection: Selection): Finding[] {
         `${origins.slice(0, 3).join(', ')}${origins.length > 3 ? ` and ${origins.length - 3} more` : ''} put ${count(inRam.size)} bytes at ${range}, ` +
         `in the Cortex-M SRAM region (${rangeText(start, end)}); with no windows given, the whole address space is kept, so they reach the output. ` +
         "On a Cortex-M they are RAM contents (objcopy writes an ELF's RAM segments into its HEX), which a flash programmer refuses.",
-      fix: 'give the flash windows (--region FLASH=0x08000000:512K, or --ld with the linker script) so that only flash is kept, or convert the ELF instead',
+      fix: 'give the flash windows (options.windows FLASH=0x08000000:512K, or options.linkerScript with the linker script) so that only flash is kept, or convert the ELF instead',
       address: first?.start as number,
     },
   ];

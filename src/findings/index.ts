@@ -75,7 +75,7 @@ export function findImageIssues(selection: Selection, options: FindingOptions = 
     message:
       `${d.origin} puts ${count(d.end - d.start)} bytes at ${rangeText(d.start, d.end)}, outside every flash window; ` +
       'flashcut leaves them out, but a flash-only programmer given the input as it is would refuse it.',
-    fix: 'give a --region that covers these bytes if they belong in flash, or leave them out of the input',
+    fix: 'give a window (options.windows) that covers these bytes if they belong in flash, or leave them out of the input',
     address: d.start,
   }));
   return [...outside, ...imageBytesInRam(selection), ...unalignedLoadAddress({ selection, writeUnit: options.writeUnit }), ...checksumOverData(selection, options.checksums ?? [])];

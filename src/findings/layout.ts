@@ -24,7 +24,7 @@ export function loadOutsideWindows(ctx: CheckContext): Finding[] {
     const zeroFilled = sections.filter((s) => s.type === SHT_NOBITS).map(sectionLabel);
     const fix = !ram
       ? `if ${namesText(names)} belongs in flash, give a window that covers ${rangeText(first.start, last.end)} ` +
-        '(--region, or its region with --ld/--ld-region); otherwise mark it (NOLOAD) or place it in a flash region in the linker script'
+        '(options.windows, or its region with options.linkerScript and options.ldRegions); otherwise mark it (NOLOAD) or place it in a flash region in the linker script'
       : withContents.length > 0
         ? `in the linker script, give ${fewNames(withContents)} a load address in flash ('>RAM AT> FLASH', or move its input ` +
           `sections into .data, which the start-up code copies), or mark it (NOLOAD) if nothing needs its contents` +
@@ -230,7 +230,7 @@ export function straddlesWindowEdge(ctx: CheckContext): Finding[] {
         `segment ${index} (${namesText(segment.sections.map(sectionLabel))}) crosses ${edge.text}: ${count(total)} of its ` +
         `${count(segment.fileSize)} file bytes fall outside every window (${namesText(names)}) and are cut off, ` +
         'so the image holds only part of the firmware.',
-      fix: 'the firmware is larger than the window, or the window is wrong: check --region against the memory map and the linker script',
+      fix: 'the firmware is larger than the window, or the window is wrong: check the windows (options.windows) against the memory map and the linker script',
       segment: index,
       sections: names,
       address: edge.address,

@@ -29,5 +29,5 @@ export function whereTheBytesAre(inputs: readonly { readonly selection: Selectio
     sorted.find((r) => r.start >= CORTEX_M_SRAM_REGION.end || r.end <= CORTEX_M_SRAM_REGION.start) ??
     (sorted[0] as (typeof sorted)[number]);
   const length = Math.ceil((flash.end - flash.start) / SECTOR) * SECTOR;
-  return `; the loadable bytes are at ${listed.join(', ')}${more}: to keep them, give --region FLASH=${hex32(flash.start)}:${hex(Math.min(length, 0x1_0000_0000 - flash.start))} (or the flash's whole size), or --ld with the linker script`;
+  return `; the loadable bytes are at ${listed.join(', ')}${more}: to keep them, give options.windows FLASH=${hex32(flash.start)}:${hex(Math.min(length, 0x1_0000_0000 - flash.start))} (or the flash's whole size), or options.linkerScript with the linker script`;
 }

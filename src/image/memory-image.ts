@@ -12,14 +12,17 @@ export interface ImageChunk {
 }
 
 /**
- * Where the records of a text input (Intel HEX, S-record) begin: `addresses` ascending, the record
- * starting at `addresses[i]` is line `numbers[i]` of `file`. Keyed by address, not offset, so that
- * a chunk cut by `subarray` keeps a valid table.
+ * Where the records of a text input (Intel HEX, S-record) are, in runs: `addresses` ascending,
+ * run i starts at `addresses[i]` on line `numbers[i]` of `file` and holds records of
+ * `lengths[i]` bytes each, one a line, up to the next run (so a file of 16-byte records on
+ * consecutive lines costs one entry per 64 KiB, not one per record). Keyed by address, not
+ * offset, so that a chunk cut by `subarray` keeps a valid table.
  */
 export interface RecordLines {
   readonly file: string;
   readonly addresses: readonly number[];
   readonly numbers: readonly number[];
+  readonly lengths: readonly number[];
 }
 
 /** Where the byte at `address` of `chunk` came from: `app.hex line 4`, or the chunk's origin. */
@@ -33,7 +36,9 @@ function recordAt(chunk: ImageChunk, address: number): { file: string; line: num
   const lines = chunk.lines;
   if (!lines) return undefined;
   const i = lastAtOrBelow(lines.addresses.length, (k) => lines.addresses[k] as number, address);
-  return i < 0 ? undefined : { file: lines.file, line: lines.numbers[i] as number };
+  if (i < 0) return undefined;
+  const record = Math.floor((address - (lines.addresses[i] as number)) / (lines.lengths[i] as number));
+  return { file: lines.file, line: (lines.numbers[i] as number) + record };
 }
 
 /**

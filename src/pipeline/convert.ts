@@ -12,16 +12,25 @@ import { applyTransforms, type TransformOptions, type TransformRecord } from '..
 import { checkWindowNames, CORTEX_M_CODE_REGION, WHOLE_ADDRESS_SPACE, type FlashWindow } from '../windows/window.js';
 import type { FirmwareInput } from '../read/input.js';
 import { readInput } from '../read/read-input.js';
-import { assertWritable, dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
+import { assertWritable, type DfuseLayout } from '../windows/dfuse-layout.js';
+import { windowsFrom, type WindowSource } from './window-source.js';
+
+/** An output format: its name (`hex`, `bin`, ...) or a format object. */
+export type FormatChoice = string | OutputFormat;
 
 export interface ConvertOptions extends Omit<WriteOptions, 'startAddress'>, Omit<TransformOptions, 'checksums'> {
   /**
-   * Flash windows; default: the Cortex-M code region for an ARM ELF, an error for any other
-   * machine, and the whole 32-bit address space for HEX, S-record and BIN inputs.
+   * Where the flash windows come from (see WindowSource); a list of windows is a `regions`
+   * source. Default: the input's, the Cortex-M code region for an ARM ELF, an error for any
+   * other machine, and the whole 32-bit address space for HEX, S-record and BIN inputs.
    */
-  readonly windows?: readonly FlashWindow[] | undefined;
-  /** Output format name (`hex`, `bin`, ...) or a format object; default `hex`. */
-  readonly format?: string | OutputFormat | undefined;
+  readonly windows?: readonly FlashWindow[] | WindowSource | undefined;
+  /**
+   * The output format, default `hex`; a list when the same plan is written in several formats
+   * (the first is the plan's `format`; the options must suit every one of them, and `base`,
+   * `padTo` and `maxGap` need a BIN among them).
+   */
+  readonly format?: FormatChoice | readonly FormatChoice[] | undefined;
   /**
    * Start address to record; default the first input's (e_entry unless 0, HEX 03/05,
    * S-record S7-S9); `null` for none.
@@ -31,12 +40,7 @@ export interface ConvertOptions extends Omit<WriteOptions, 'startAddress'>, Omit
   readonly overlap?: OverlapPolicy | undefined;
   /** Checksums to insert, last; a place given as a symbol name is looked up in the ELF inputs. */
   readonly checksums?: readonly ChecksumSpec[] | undefined;
-  /**
-   * The DfuSe layout of the target (text as dfu-util shows it, or parsed): its writable sectors are
-   * the windows unless `windows` are given, and bytes in any other of its sectors are refused.
-   */
-  readonly dfuseLayout?: string | DfuseLayout | undefined;
-  /** One BIN per window (splitByWindow): the format must be BIN and the windows must not overlap. */
+  /** One BIN per window (splitByWindow): every format must be BIN and the windows must not overlap. */
   readonly split?: boolean | undefined;
 }
 
@@ -51,11 +55,19 @@ export interface ConversionPlan {
   readonly inputs: readonly InputSelection[];
   /** The windows of the first input (the ones given, or its default). */
   readonly windows: readonly FlashWindow[];
+  /** The DfuSe layout the windows came from, if they did: its other sectors hold no byte of the image. */
+  readonly dfuse: DfuseLayout | undefined;
+  /** RAM regions the window source knows (a linker script's writable regions), for the checks. */
+  readonly ram: readonly FlashWindow[] | undefined;
+  /** What the window source left out, a line each (linker script regions). */
+  readonly notes: readonly string[];
   /** What is written: the inputs' kept bytes merged, then padded, aligned and checksummed. */
   readonly image: MemoryImage;
   /** What each transform added or wrote, in the order applied. */
   readonly transforms: readonly TransformRecord[];
+  /** The first output format; `formats` holds them all. */
   readonly format: OutputFormat;
+  readonly formats: readonly OutputFormat[];
   readonly writeOptions: WriteOptions;
 }
 
@@ -80,55 +92,99 @@ export function windowsForInput(input: FirmwareInput, windows: readonly FlashWin
 
 /**
  * Reads the inputs (bytes are read as readInput detects them: ELF, Intel HEX or S-record),
- * keeps each one's bytes inside the windows, merges them, and applies the transforms.
- * Throws the input readers' errors, UsageError for missing windows or bad options, and
- * LayoutError when inputs conflict, a checksum cannot be placed, or nothing is left to write.
+ * keeps each one's bytes inside the windows of the window source, merges them, applies the
+ * transforms, and checks every rule of the options: the output options against the formats,
+ * split, the DfuSe layout's writable sectors, the overlap policy. Throws the input and window
+ * source readers' errors, UsageError for missing windows or options that do not fit, and
+ * LayoutError when inputs conflict, a checksum cannot be placed, a byte falls in a DfuSe sector
+ * that is not writable, or nothing is left to write.
  */
 export function planConversion(inputs: Uint8Array | FirmwareInput | readonly FirmwareInput[], options: ConvertOptions = {}): ConversionPlan {
-  const firmware: readonly FirmwareInput[] = inputs instanceof Uint8Array ? [readInput(inputs)] : 'format' in inputs ? [inputs] : inputs;
+  const firmware = inputList(inputs);
   const first = firmware[0];
   if (!first) throw new UsageError('no input to convert');
-  // The fill value serves the BIN and UF2 writers and every transform: check it once, for all.
+  const formats = formatsOf(options.format);
+  checkOutputOptions(options, formats);
+  const source = windowsFrom(options.windows);
+  const selected = firmware.map((input) => ({ input, selection: selectInput(input, windowsForInput(input, source.windows)) }));
+  refuseElfWithoutFileBytes(selected);
+  const windows = windowsForInput(first, source.windows);
+  if (options.split) checkSplitWindows(windows);
+  const merged = mergeSelections(selected, windows, options.overlap);
+  const { image, transforms } = applyTransforms(merged, windows, {
+    ...options,
+    checksums: (options.checksums ?? []).map((spec) => checksumRequest(spec, firmware)),
+  });
+  if (source.dfuse) refuseUnwritableSectors(source.dfuse, selected, image);
+  const startAddress = options.startAddress === null ? undefined : (options.startAddress ?? first.startAddress);
+  const format = formats[0] as OutputFormat;
+  return { inputs: selected, windows, dfuse: source.dfuse, ram: source.ram, notes: source.notes, image, transforms, format, formats, writeOptions: { ...options, startAddress } };
+}
+
+function inputList(inputs: Uint8Array | FirmwareInput | readonly FirmwareInput[]): readonly FirmwareInput[] {
+  return inputs instanceof Uint8Array ? [readInput(inputs)] : 'format' in inputs ? [inputs] : inputs;
+}
+
+function formatsOf(choice: ConvertOptions['format']): OutputFormat[] {
+  const choices: readonly FormatChoice[] = choice === undefined ? ['hex'] : typeof choice === 'string' || !Array.isArray(choice) ? [choice as FormatChoice] : choice;
+  if (choices.length === 0) throw new UsageError('options.format: no output format given');
+  return choices.map((c) => (typeof c === 'string' ? formatByName(c) : c));
+}
+
+/**
+ * The options that shape an output must suit the formats: the fill value is a byte (it serves
+ * the BIN and UF2 writers and every transform), `base`, `padTo` and `maxGap` shape a BIN and so
+ * need one, `split` writes BIN files only. Checked before any input byte is selected.
+ */
+function checkOutputOptions(options: ConvertOptions, formats: readonly OutputFormat[]): void {
   fillByte({ fill: options.fill });
-  const layout = typeof options.dfuseLayout === 'string' ? parseDfuseLayout(options.dfuseLayout) : options.dfuseLayout;
-  const given = options.windows ?? (layout ? dfuseWindows(layout, 'options.dfuseLayout') : undefined);
-  const selected = firmware.map((input) => ({ input, selection: selectInput(input, windowsForInput(input, given)) }));
+  const binOnly = (['base', 'padTo', 'maxGap'] as const).filter((name) => options[name] !== undefined);
+  if (binOnly.length > 0 && !formats.some((f) => f.name === 'bin')) {
+    throw new UsageError(
+      `${binOnly.map((name) => `options.${name}`).join(', ')} shape a BIN file, and no output is BIN (for HEX and the others use options.padWindows, options.fillGaps)`,
+      { option: binOnly[0] },
+    );
+  }
+  const notBin = formats.find((f) => f.name !== 'bin');
+  if (options.split && notBin) throw new UsageError(`options.split writes one BIN file per window, not ${notBin.title}`, { option: 'split' });
+}
+
+/** An ELF input whose segments hold no file byte has nothing to convert, whatever the windows. */
+function refuseElfWithoutFileBytes(selected: readonly InputSelection[]): void {
   for (const { input } of selected) {
     if (input.format === 'elf' && input.elf.loadSegments.every((s) => s.fileSize === 0)) {
       throw new LayoutError(`nothing to write: ${input.name} has no loadable segment with file bytes (PT_LOAD with p_filesz > 0)`);
     }
   }
-  const windows = windowsForInput(first, given);
-  // With several inputs, every origin names its file, so that a conflict names both.
-  const images = selected.map(({ input, selection }) => (selected.length > 1 && input.format === 'elf' ? named(selection.image, input.name) : selection.image));
-  const merged = mergeImages(images, options.overlap);
-  if (merged.isEmpty) {
-    const where = whereTheBytesAre(selected.map(({ input, selection }) => ({ selection, startAddress: input.startAddress })));
-    throw new LayoutError(`nothing to write: no loadable byte lies inside the flash windows (${windows.map((w) => w.name).join(', ')})${where}`);
-  }
-  const { image, transforms } = applyTransforms(merged, windows, {
-    ...options,
-    checksums: (options.checksums ?? []).map((spec) => checksumRequest(spec, firmware)),
-  });
-  const format = typeof options.format === 'object' ? options.format : formatByName(options.format ?? 'hex');
-  if (options.split) checkSplit(format, windows);
-  if (layout) {
-    // Bytes dropped for lying in a sector that is not writable are refused, not silently left out.
-    const dropped = selected.flatMap(({ selection }) => selection.dropped.filter((d) => d.reason === 'outside-windows'));
-    assertWritable(layout, [...dropped, ...image.ranges().map((r) => ({ ...r, sections: [] }))]);
-  }
-  const startAddress = options.startAddress === null ? undefined : (options.startAddress ?? first.startAddress);
-  return { inputs: selected, windows, image, transforms, format, writeOptions: { ...options, startAddress } };
 }
 
 /** One BIN per window: each window's bytes go to one file only, so windows must not overlap. */
-function checkSplit(format: OutputFormat, windows: readonly FlashWindow[]): void {
-  if (format.name !== 'bin') throw new UsageError(`options.split writes one BIN file per window, not ${format.title}`, { option: 'split' });
+function checkSplitWindows(windows: readonly FlashWindow[]): void {
   const sorted = [...windows].sort((a, b) => a.start - b.start);
   sorted.forEach((w, i) => {
     const next = sorted[i + 1];
     if (next && next.start < w.end) throw new UsageError(`options.split: windows ${w.name} and ${next.name} overlap, so their files would share bytes`, { option: 'split' });
   });
+}
+
+/**
+ * The kept bytes of every input merged under the overlap policy; with several inputs every
+ * origin names its file, so that a conflict names both. Throws LayoutError when nothing is kept.
+ */
+function mergeSelections(selected: readonly InputSelection[], windows: readonly FlashWindow[], overlap: OverlapPolicy | undefined): MemoryImage {
+  const images = selected.map(({ input, selection }) => (selected.length > 1 && input.format === 'elf' ? named(selection.image, input.name) : selection.image));
+  const merged = mergeImages(images, overlap);
+  if (merged.isEmpty) {
+    const where = whereTheBytesAre(selected.map(({ input, selection }) => ({ selection, startAddress: input.startAddress })));
+    throw new LayoutError(`nothing to write: no loadable byte lies inside the flash windows (${windows.map((w) => w.name).join(', ')})${where}`);
+  }
+  return merged;
+}
+
+/** Bytes dropped for lying in a DfuSe sector that is not writable are refused, not silently left out; so are image bytes there. */
+function refuseUnwritableSectors(layout: DfuseLayout, selected: readonly InputSelection[], image: MemoryImage): void {
+  const dropped = selected.flatMap(({ selection }) => selection.dropped.filter((d) => d.reason === 'outside-windows'));
+  assertWritable(layout, [...dropped, ...image.ranges().map((r) => ({ ...r, sections: [] }))]);
 }
 
 /** The output of a plan as chunks; the format checks its options before the first chunk. */

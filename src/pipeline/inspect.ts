@@ -8,6 +8,8 @@ import type { FlashWindow } from '../windows/window.js';
 import { readInput } from '../read/read-input.js';
 import type { FirmwareInput } from '../read/input.js';
 import { windowsForInput, selectInput } from './convert.js';
+import { windowsFrom, type WindowSource } from './window-source.js';
+import { checkWriteUnit } from '../transform/fill.js';
 
 /** What flashcut knows about an input against its windows: the facts `inspect`, the report and `--json` show. */
 export interface Analysis {
@@ -24,19 +26,24 @@ export interface Analysis {
 }
 
 export interface InspectOptions extends FindingOptions {
-  /** Flash windows; default as for a conversion (the Cortex-M code region for an ARM ELF). */
-  readonly windows?: readonly FlashWindow[] | undefined;
+  /**
+   * Where the flash windows come from, as for a conversion (default: the Cortex-M code region
+   * for an ARM ELF); a linker script's writable regions are the RAM regions unless `ramRegions` are given.
+   */
+  readonly windows?: readonly FlashWindow[] | WindowSource | undefined;
 }
 
 /**
  * Reads an input (bytes are detected as for a conversion) and works out, without producing
  * output, what a conversion would keep and drop and what is worth telling. Unlike a conversion
  * it accepts an input with nothing to keep. Throws the input readers' errors, UsageError for
- * missing windows, LayoutError for conflicting segments.
+ * missing windows or a write unit that is not a power of two, LayoutError for conflicting segments.
  */
 export function inspectInput(input: Uint8Array | FirmwareInput, options: InspectOptions = {}): Analysis {
   const firmware = input instanceof Uint8Array ? readInput(input) : input;
-  return analyse(firmware, selectInput(firmware, windowsForInput(firmware, options.windows)), options);
+  if (options.writeUnit !== undefined) checkWriteUnit(options.writeUnit);
+  const source = windowsFrom(options.windows);
+  return analyse(firmware, selectInput(firmware, windowsForInput(firmware, source.windows)), { ...options, ramRegions: options.ramRegions ?? source.ram });
 }
 
 /** The analysis of a selection already made (by a conversion plan, say). */

@@ -9,9 +9,11 @@ export interface ByteSource {
   readonly size: number;
   /**
    * The bytes [offset, offset + length), which the caller keeps inside [0, size). The array
-   * stays valid and unchanged after later reads (a view of the input, or a copy of its own).
+   * stays valid and unchanged after later reads (a view of the input, or a copy of its own),
+   * unless the caller gives `into` (at least `length` bytes): then the source may read into it
+   * and return a view of it, which the caller's next read into it overwrites.
    */
-  read(offset: number, length: number): Uint8Array;
+  read(offset: number, length: number, into?: Uint8Array): Uint8Array;
 }
 
 /** A source over bytes in memory: every read is a zero-copy view of `bytes`. */

@@ -1,6 +1,7 @@
 import { FormatError } from '../errors.js';
 import { hex, hex8 } from '../numbers.js';
 import { checksumError, decodeHexPairs, describeCharacter, recordError, recordLines } from './record-lines.js';
+import { asSource, type ByteSource } from './byte-source.js';
 import type { ImageInput } from './input.js';
 import { PieceCollector } from './piece-collector.js';
 
@@ -21,17 +22,19 @@ const FIXED_LENGTH: Readonly<Record<number, number>> = { 0x01: 0, 0x02: 2, 0x03:
  * - the file must end with an 01 record, with nothing but blank lines after it.
  * Throws FormatError with the line number for any bad record.
  */
-export function readIntelHex(bytes: Uint8Array, name: string): ImageInput {
-  const collector = new PieceCollector(name);
+export function readIntelHex(input: Uint8Array | ByteSource, name: string): ImageInput {
+  const source = asSource(input);
+  const collector = new PieceCollector(name, source.size);
   const record = new Uint8Array(255 + OVERHEAD);
   let base = 0;
   let startAddress: number | undefined;
   let endLine: number | undefined;
 
-  for (const line of recordLines(bytes)) {
+  for (const line of recordLines(source)) {
+    const bytes = line.bytes;
     if (endLine !== undefined) throw recordError(line, `a record after the end-of-file (01) record of line ${endLine}`);
     if (bytes[line.start] !== COLON) throw recordError(line, `expected ':' at the start of an Intel HEX record, found ${describeCharacter(bytes[line.start] as number)}`);
-    const size = decodeHexPairs(bytes, line, line.start + 1, record, 'Intel HEX record');
+    const size = decodeHexPairs(line, line.start + 1, record, 'Intel HEX record');
     if (size < OVERHEAD) throw recordError(line, `an Intel HEX record of ${size} bytes is too short: it needs length, offset, type and checksum`);
     const length = record[0] as number;
     if (size !== length + OVERHEAD) throw recordError(line, `the length byte says ${length} data bytes, but the record holds ${size - OVERHEAD}`);
@@ -73,7 +76,7 @@ export function readIntelHex(bytes: Uint8Array, name: string): ImageInput {
         throw recordError(line, `unknown record type ${hex2(type)} (Intel HEX has 00 to 05)`);
     }
   }
-  if (endLine === undefined) throw new FormatError('no end-of-file (01) record: the file is empty or cut short', bytes.length);
+  if (endLine === undefined) throw new FormatError('no end-of-file (01) record: the file is empty or cut short', source.size);
   return { format: 'hex', name, pieces: collector.pieces(), startAddress };
 }
 

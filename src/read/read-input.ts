@@ -46,7 +46,6 @@ function readAnyFormat(source: ByteSource, name: string, options: ReadInputOptio
     throw new UsageError(`a load address (@${hex32(options.base)}) is only for raw binary input, not ${options.format}`);
   }
   const format = options.format ?? (options.base !== undefined ? 'bin' : detectInputFormat(withoutBom(source.read(0, Math.min(HEAD, source.size)))));
-  const whole = () => source.read(0, source.size);
   switch (format) {
     case 'elf': {
       const elf = parseElf(source);
@@ -54,11 +53,11 @@ function readAnyFormat(source: ByteSource, name: string, options: ReadInputOptio
       return { format, name, elf, startAddress: entry !== 0 ? entry : undefined };
     }
     case 'hex':
-      return readIntelHex(withoutBom(whole()), name);
+      return readIntelHex(textOf(source), name);
     case 'srec':
-      return readSrec(withoutBom(whole()), name);
+      return readSrec(textOf(source), name);
     case 'bin':
-      return readBinary(whole(), name, options.base);
+      return readBinary(source.read(0, source.size), name, options.base);
     case undefined:
       throw new FormatError(
         "cannot tell the input format: not ELF (7f 45 4c 46), Intel HEX (':') or S-record ('S0'); " +
@@ -91,5 +90,15 @@ export function parseInputSpec(text: string): { path: string; base: number | und
 
 /** Text files from Windows editors may start with a UTF-8 byte-order mark, which no record contains. */
 function withoutBom(bytes: Uint8Array): Uint8Array {
-  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  return hasBom(bytes) ? bytes.subarray(3) : bytes;
+}
+
+function hasBom(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+/** A text input's records: the source, behind its byte-order mark if it has one (offsets count from after it, as they always have). */
+function textOf(source: ByteSource): ByteSource {
+  if (!hasBom(source.read(0, Math.min(3, source.size)))) return source;
+  return { size: source.size - 3, read: (offset, length) => source.read(offset + 3, length) };
 }

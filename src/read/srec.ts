@@ -1,6 +1,7 @@
 import { FormatError } from '../errors.js';
 import { ADDRESS_SPACE_END, hex32 } from '../numbers.js';
 import { checksumError, decodeHexPairs, describeCharacter, recordError, recordLines } from './record-lines.js';
+import { asSource, type ByteSource } from './byte-source.js';
 import type { ImageInput } from './input.js';
 import { PieceCollector } from './piece-collector.js';
 
@@ -17,14 +18,16 @@ const ADDRESS_BYTES: readonly (number | undefined)[] = [2, 2, 3, 4, undefined, 2
  * ignored; the file must end with the termination record. Throws FormatError with the line
  * number for any bad record.
  */
-export function readSrec(bytes: Uint8Array, name: string): ImageInput {
-  const collector = new PieceCollector(name);
+export function readSrec(input: Uint8Array | ByteSource, name: string): ImageInput {
+  const source = asSource(input);
+  const collector = new PieceCollector(name, source.size);
   const record = new Uint8Array(256);
   let dataRecords = 0;
   let startAddress: number | undefined;
   let endLine: number | undefined;
 
-  for (const line of recordLines(bytes)) {
+  for (const line of recordLines(source)) {
+    const bytes = line.bytes;
     if (endLine !== undefined) throw recordError(line, `a record after the termination record of line ${endLine}`);
     if (bytes[line.start] !== S) throw recordError(line, `expected 'S' at the start of an S-record, found ${describeCharacter(bytes[line.start] as number)}`);
     const typeChar = line.end - line.start > 1 ? (bytes[line.start + 1] as number) : -1;
@@ -33,7 +36,7 @@ export function readSrec(bytes: Uint8Array, name: string): ImageInput {
     if (addressBytes === undefined) {
       throw recordError(line, type === 4 ? 'S4 is a reserved record type' : `unknown record type ${typeChar < 0 ? '(none)' : describeCharacter(typeChar)} (S-records have S0 to S9)`);
     }
-    const size = decodeHexPairs(bytes, line, line.start + 2, record, `S${type} record`);
+    const size = decodeHexPairs(line, line.start + 2, record, `S${type} record`);
     if (size < 1) throw recordError(line, `the S${type} record has no count byte`);
     const counted = record[0] as number;
     if (size !== counted + 1) throw recordError(line, `the count byte says ${counted} bytes follow, but ${size - 1} do`);
@@ -57,6 +60,6 @@ export function readSrec(bytes: Uint8Array, name: string): ImageInput {
       endLine = line.number;
     }
   }
-  if (endLine === undefined) throw new FormatError('no termination (S7, S8 or S9) record: the file is empty or cut short', bytes.length);
+  if (endLine === undefined) throw new FormatError('no termination (S7, S8 or S9) record: the file is empty or cut short', source.size);
   return { format: 'srec', name, pieces: collector.pieces(), startAddress };
 }

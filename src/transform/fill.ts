@@ -38,6 +38,13 @@ function withFill(image: MemoryImage, holes: readonly Span[], fill: number, orig
   return MemoryImage.from([...image.chunks, ...pieces]);
 }
 
+/** Throws UsageError unless `unit` is a flash write unit: a power of two from 1 to 256 MiB. */
+export function checkWriteUnit(unit: number): void {
+  if (!Number.isInteger(unit) || unit < 1 || unit > 0x1000_0000 || (unit & (unit - 1)) !== 0) {
+    throw badOption('align', unit, 'the write unit must be a power of two (1, 2, 4, ... bytes)');
+  }
+}
+
 /**
  * Extends every contiguous run outward to `alignment`-byte boundaries (a power of two, such as
  * 8 for STM32L4 double words or 32 for STM32H7 flash words), so that no flash word is written
@@ -45,14 +52,12 @@ function withFill(image: MemoryImage, holes: readonly Span[], fill: number, orig
  * alignment that is not a power of two.
  */
 export function alignToWriteUnit(image: MemoryImage, alignment: number, fill: number, within?: readonly Span[]): Filled {
-  if (!Number.isInteger(alignment) || alignment < 1 || alignment > 0x1000_0000 || (alignment & (alignment - 1)) !== 0) {
-    throw badOption('align', alignment, 'the write unit must be a power of two');
-  }
+  checkWriteUnit(alignment);
   const spans = image.ranges().map((r) => ({
     start: Math.floor(r.start / alignment) * alignment,
     end: Math.min(ADDRESS_SPACE_END, Math.ceil(r.end / alignment) * alignment),
   }));
-  return coverWithFill(image, within ? intersectSpans(spans, within) : spans, fill, `fill (--align ${alignment})`);
+  return coverWithFill(image, within ? intersectSpans(spans, within) : spans, fill, `fill (alignment to ${alignment} bytes)`);
 }
 
 /** Fills the named windows completely, so the image covers each exactly. */
@@ -68,7 +73,7 @@ export function padWindows(image: MemoryImage, windows: readonly FlashWindow[], 
 export function padEachWindow(image: MemoryImage, windows: readonly FlashWindow[], fill: number): { image: MemoryImage; added: Span[][] } {
   const ranges = image.ranges();
   const added = firstCovers(windows).map((owned) => owned.flatMap((span) => subtractSpans([span], clipSorted(ranges, span))));
-  return { image: withFill(image, added.flat(), fill, 'fill (--pad-window)'), added };
+  return { image: withFill(image, added.flat(), fill, 'fill (padded window)'), added };
 }
 
 /** Fills the holes inside each window between its first and its last kept byte. */
@@ -81,5 +86,5 @@ export function fillGapsInWindows(image: MemoryImage, windows: readonly FlashWin
     const last = inside[inside.length - 1];
     return first && last ? [{ start: first.start, end: last.end }] : [];
   });
-  return coverWithFill(image, mergeSpans(spans), fill, 'fill (--fill-gaps)');
+  return coverWithFill(image, mergeSpans(spans), fill, 'fill (filled gap)');
 }

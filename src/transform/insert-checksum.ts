@@ -1,6 +1,6 @@
-import { checksumByName, type ChecksumAlgorithm } from '../checksums/checksum.js';
-import { LayoutError, UsageError } from '../errors.js';
-import { ADDRESS_SPACE_END, count, hex32, parseAddress, parseNumber, rangeText } from '../numbers.js';
+import type { ChecksumAlgorithm } from '../checksums/checksum.js';
+import { LayoutError } from '../errors.js';
+import { count, hex32, rangeText } from '../numbers.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { intersectSpans, subtractSpans, type Span } from '../image/spans.js';
 import type { FlashWindow } from '../windows/window.js';
@@ -79,38 +79,10 @@ function defaultRange(image: MemoryImage, windows: readonly FlashWindow[], addre
   return { start: first.start, end: last.end };
 }
 
-/** `--crc ALG@WHERE[:RANGE]` before WHERE is resolved: WHERE is an address or a symbol name. */
+/** A checksum to insert before its place is resolved: WHERE is an address or an ELF symbol's name. */
 export interface ChecksumSpec {
   readonly algorithm: ChecksumAlgorithm;
   readonly where: number | string;
   readonly range: Span | undefined;
   readonly bigEndian: boolean;
-}
-
-const SPEC_PATTERN = /^([\w-]+?)(-be)?@([^:]+)(?::(.+))?$/i;
-const RANGE_PATTERN = /^([^-+]+)([-+])(.+)$/;
-
-/**
- * Parses `crc32@0x0800FFFC`, `crc32-stm32@__app_crc:0x08000000-0x0800FFFC` or
- * `sum32@0x08003FFC:0x08000000+16K`: the algorithm (a `-be` suffix stores the result
- * big-endian), where the result goes (an address or an ELF symbol), and optionally the range as
- * START-END (END exclusive) or START+LENGTH. Throws UsageError naming what is wrong.
- */
-export function parseChecksumSpec(text: string): ChecksumSpec {
-  const match = SPEC_PATTERN.exec(text.trim());
-  if (!match) throw new UsageError(`--crc '${text}': expected ALGORITHM@WHERE[:START-END], e.g. crc32@0x0800FFFC`);
-  const algorithm = checksumByName(match[1] ?? '');
-  const whereText = match[3] ?? '';
-  const where = /^(0x[0-9a-f]+|[0-9]+[km]?)$/i.test(whereText) ? parseAddress(whereText, `--crc '${text}' place`) : whereText;
-  return { algorithm, where, range: match[4] === undefined ? undefined : parseRange(match[4], text), bigEndian: match[2] !== undefined };
-}
-
-function parseRange(rangeText: string, text: string): Span {
-  const match = RANGE_PATTERN.exec(rangeText);
-  if (!match) throw new UsageError(`--crc '${text}': the range must be START-END or START+LENGTH`);
-  const start = parseAddress(match[1] ?? '', `--crc '${text}' range start`);
-  const second = parseNumber(match[3] ?? '', `--crc '${text}' range end`);
-  const end = match[2] === '+' ? start + second : second;
-  if (end <= start || end > ADDRESS_SPACE_END) throw new UsageError(`--crc '${text}': the range is empty or runs past the 32-bit address space`);
-  return { start, end };
 }

@@ -1,6 +1,6 @@
 import { badOption, LimitError } from '../errors.js';
 import { count } from '../numbers.js';
-import { alignToWriteUnit, fillGapsInWindows, padEachWindow, type Filled } from './fill.js';
+import { alignToWriteUnit, checkWriteUnit, fillGapsInWindows, padEachWindow, type Filled } from './fill.js';
 import { insertChecksum, type ChecksumRequest, type InsertedChecksum } from './insert-checksum.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import type { Span } from '../image/spans.js';
@@ -36,6 +36,7 @@ export function applyTransforms(
   windows: readonly FlashWindow[],
   options: TransformOptions,
 ): { image: MemoryImage; transforms: TransformRecord[] } {
+  if (options.align !== undefined) checkWriteUnit(options.align);
   const fill = options.fill ?? 0xff;
   const transforms: TransformRecord[] = [];
   let current = image;

@@ -2,19 +2,17 @@ import { FlashcutError, IoError, UsageError } from '../errors.js';
 import { planConversion, splitByWindow, writePlan } from '../pipeline/convert.js';
 import { analyse } from '../pipeline/inspect.js';
 import { parseInputSpec, readInput } from '../read/read-input.js';
-import { parseChecksumSpec } from '../transform/insert-checksum.js';
+import { parseChecksumSpec } from '../config/option-syntax.js';
 import { collectBytes } from '../write/format.js';
 import { formatByName } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
 import { parseAddress, parseNumber } from '../numbers.js';
-import { parseRegion, type FlashWindow } from '../windows/window.js';
-import { parseLinkerScript } from '../windows/ld-script.js';
-import { flashWindowsOf } from '../windows/ld-windows.js';
-import { assertWritable, dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
-import type { RamRegion } from '../findings/index.js';
+import type { WindowSource } from '../pipeline/window-source.js';
+import type { OverlapPolicy } from '../select/merge.js';
 import { errorDocument, reportDocument, type OutputRecord } from '../cli/json-report.js';
 import { erasedSectorsNote, summaryLines } from '../cli/report.js';
 import { describeError, errorLine } from '../cli/error-report.js';
+import { findingsInCliWords } from '../cli/option-flags.js';
 import { reportFragment, reportHtml } from '../report/html-report.js';
 import { splitPath } from '../cli/split-path.js';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -122,13 +120,13 @@ function convertForPage(request: PageRequest, output: string): PageResult {
     const { base } = parseInputSpec(spec);
     return readInput(file.bytes, { name: file.name, base });
   });
-  const source = windowSource(request.windows);
   const format = formatByName(request.format);
   const plan = planConversion(inputs, {
-    windows: source.windows,
+    windows: windowSource(request.windows),
     format,
     startAddress: startAddressOf(option('start-address')),
-    overlap: overlapOf(option('overlap')),
+    // The core refuses a policy it does not know, naming the option.
+    overlap: option('overlap') as OverlapPolicy | undefined,
     padWindows: request.padWindows,
     fillGaps: request.fillGaps,
     align: optional(option('align'), (t) => parseNumber(t, '--align')),
@@ -147,14 +145,10 @@ function convertForPage(request: PageRequest, output: string): PageResult {
     dfuProduct: optional(option('dfu-pid'), (t) => parseNumber(t, '--dfu-pid')),
     dfuDevice: optional(option('dfu-device'), (t) => parseNumber(t, '--dfu-device')),
     uf2Family: optional(option('uf2-family'), uf2FamilyId),
+    split: request.split,
   });
-  const notes = [...source.notes];
-  if (source.dfuse) {
-    const dropped = plan.inputs.flatMap((i) => i.selection.dropped.filter((d) => d.reason === 'outside-windows'));
-    assertWritable(source.dfuse, [...dropped, ...plan.image.ranges().map((r) => ({ ...r, origin: 'the image', sections: [] }))]);
-    notes.push(erasedSectorsNote(source.dfuse, plan.image));
-  }
-  if (request.split && format.name !== 'bin') throw new UsageError('--split writes one BIN file per window: it needs a .bin output file');
+  const notes = [...plan.notes];
+  if (plan.dfuse) notes.push(erasedSectorsNote(plan.dfuse, plan.image));
   const parts = request.split
     ? splitByWindow(plan).map(({ window, image }) => ({ name: splitPath(output, window.name), image }))
     : [{ name: output, image: plan.image }];
@@ -163,7 +157,7 @@ function convertForPage(request: PageRequest, output: string): PageResult {
   const analysed = plan.inputs.map(({ input, selection }, i) => ({
     path: input.name,
     size: request.inputs[i]?.file.bytes.length ?? 0,
-    analysis: analyse(input, selection, { ramRegions: source.ram }),
+    analysis: findingsInCliWords(analyse(input, selection, { ramRegions: plan.ram })),
   }));
   const run = { inputs: analysed, image: plan.image, transforms: plan.transforms, notes };
   const written: OutputRecord[] = images.map((p) => ({ path: p.name, format: format.name, size: p.bytes.length, start: p.image.start ?? 0, end: p.image.end ?? 0 }));
@@ -183,44 +177,29 @@ function convertForPage(request: PageRequest, output: string): PageResult {
   };
 }
 
-interface WindowSource {
-  readonly windows: readonly FlashWindow[] | undefined;
-  readonly ram: readonly RamRegion[] | undefined;
-  readonly dfuse: DfuseLayout | undefined;
-  readonly notes: readonly string[];
-}
-
-/** The windows from the chosen source, as the command line's --region, --ld and --dfuse-layout read them. */
+/** The page's choice of windows as the core's window source, with the dropped files as the linker script's INCLUDEs. */
 function windowSource(choice: PageWindows): WindowSource {
+  const names = (list: readonly string[]) => list.flatMap((n) => n.split(',')).map((n) => n.trim()).filter((n) => n !== '');
   switch (choice.from) {
     case 'default':
-      return { windows: undefined, ram: undefined, dfuse: undefined, notes: [] };
-    case 'regions': {
-      const regions = choice.regions.map((r) => r.trim()).filter((r) => r !== '');
-      return { windows: regions.length > 0 ? regions.map((r) => parseRegion(r)) : undefined, ram: undefined, dfuse: undefined, notes: [] };
-    }
+      return choice;
+    case 'regions':
+      return { from: 'regions', regions: names(choice.regions), label: '--region' };
     case 'ld': {
       const byName = new Map(choice.files.map((f) => [f.name, f]));
       const main = byName.get(choice.script);
       if (!main) throw new UsageError(`cannot read linker script ${choice.script}: no such file among those given`);
       const text = (file: PageFile) => new TextDecoder().decode(file.bytes);
       // Every dropped file sits in one folder: an INCLUDE is found by its file name.
-      const script = parseLinkerScript(text(main), {
-        file: main.name,
-        include: (name) => {
-          const found = byName.get(name) ?? byName.get(name.split('/').pop() ?? name);
-          if (!found) throw new IoError('not among the files given (add it beside the linker script)');
-          return { file: found.name, text: text(found) };
-        },
-      });
-      const names = choice.regions.flatMap((n) => n.split(',')).map((n) => n.trim()).filter((n) => n !== '');
-      const { windows, skipped, ram } = flashWindowsOf(script, `--ld ${main.name}`, names.length > 0 ? names : undefined);
-      return { windows, ram, dfuse: undefined, notes: skipped.map((line) => `left out ${line}`) };
+      const include = (name: string) => {
+        const found = byName.get(name) ?? byName.get(name.split('/').pop() ?? name);
+        if (!found) throw new IoError('not among the files given (add it beside the linker script)');
+        return { file: found.name, text: text(found) };
+      };
+      return { from: 'ld', text: text(main), file: main.name, include, regions: names(choice.regions), label: `--ld ${main.name}` };
     }
-    case 'dfuse': {
-      const layout = parseDfuseLayout(choice.layout);
-      return { windows: dfuseWindows(layout, '--dfuse-layout'), ram: undefined, dfuse: layout, notes: [] };
-    }
+    case 'dfuse':
+      return { from: 'dfuse', layout: choice.layout, label: '--dfuse-layout' };
   }
 }
 
@@ -237,12 +216,6 @@ function jsonDownload(output: string, document: object): PageDownload {
 function startAddressOf(text: string | undefined): number | null | undefined {
   if (text === undefined) return undefined;
   return text.toLowerCase() === 'none' ? null : parseAddress(text, '--start-address');
-}
-
-function overlapOf(text: string | undefined): 'error' | 'replace' | 'keep' | undefined {
-  if (text === undefined) return undefined;
-  if (text === 'error' || text === 'replace' || text === 'keep') return text;
-  throw new UsageError(`--overlap ${text}: expected error, replace or keep`);
 }
 
 function optional<T>(text: string | undefined, parse: (text: string) => T): T | undefined {

@@ -44,22 +44,22 @@ export function flashWindowsOf(script: LinkerScript, label: string, names?: read
   if (names && names.length > 0) {
     const chosen = names.map((name) => {
       const region = script.regions.find((r) => r.name === (script.aliases.get(name) ?? name));
-      if (!region) throw new UsageError(`--ld-region ${name}: ${label} has no such region (its regions: ${all})`);
-      return toWindow(region, `${label}: ${describe(region)}, named by --ld-region`);
+      if (!region) throw new UsageError(`options.ldRegions ${name}: ${label} has no such region (its regions: ${all})`, { option: 'ldRegions' });
+      return toWindow(region, `${label}: ${describe(region)}, chosen by name`);
     });
-    const skipped = script.regions.filter((r) => !chosen.some((w) => w.name === r.name)).map((r) => `${describe(r)}: not named by --ld-region`);
+    const skipped = script.regions.filter((r) => !chosen.some((w) => w.name === r.name)).map((r) => `${describe(r)}: not among the regions chosen by name`);
     return { windows: chosen, skipped, ram };
   }
   const windows: FlashWindow[] = [];
   const skipped: string[] = [];
   for (const region of script.regions) {
-    if (region.attributes === undefined) skipped.push(`${region.name}: no attributes, so it may be RAM (name it with --ld-region to take it)`);
+    if (region.attributes === undefined) skipped.push(`${region.name}: no attributes, so it may be RAM (choose it by name to take it)`);
     else if (isWritableRegion(region)) skipped.push(`${describe(region)}: writable (w attribute)`);
     else if (region.length === 0n) skipped.push(`${describe(region)}: empty`);
     else windows.push(toWindow(region, `${label}: ${describe(region)}, no w attribute`));
   }
   if (windows.length === 0) {
-    throw new UsageError(`${label}: no flash region to take (${skipped.join('; ') || 'no regions'}); name the flash regions with --ld-region`);
+    throw new UsageError(`${label}: no flash region to take (${skipped.join('; ') || 'no regions'}); choose the flash regions by name with options.ldRegions`, { option: 'ldRegions' });
   }
   return { windows, skipped, ram };
 }

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { ADDRESS_SPACE_END, hex32, parseAddress, parseNumber, refuseLeadingZero } from '../numbers.js';
+import { ADDRESS_SPACE_END } from '../numbers.js';
 
 /** A flash window: the half-open address range [start, end) that a programmer can write. */
 export interface FlashWindow {
@@ -27,29 +27,6 @@ export const WHOLE_ADDRESS_SPACE: FlashWindow = {
   end: ADDRESS_SPACE_END,
   source: 'default for HEX, S-record and BIN input: the whole 32-bit address space',
 };
-
-const REGION_PATTERN = /^(?:([A-Za-z_.][\w.$-]*)=)?([^:=]+):([^:=]+)$/;
-
-/**
- * Parses `--region [NAME=]ORIGIN:LENGTH`, e.g. `FLASH=0x08000000:0xFF00` or `0x08000000:512K`.
- * Throws UsageError when the text is malformed, the length is zero, or the window would
- * run past the 32-bit address space.
- */
-export function parseRegion(text: string, source = '--region'): FlashWindow {
-  const match = REGION_PATTERN.exec(text.trim());
-  if (!match) {
-    throw new UsageError(`${source} '${text}': expected [NAME=]ORIGIN:LENGTH, e.g. FLASH=0x08000000:512K`);
-  }
-  refuseLeadingZero(match[2] ?? '', text.trim(), `${source} ${text}`);
-  refuseLeadingZero(match[3] ?? '', text.trim(), `${source} ${text}`);
-  const start = parseAddress(match[2] ?? '', `${source} '${text}' origin`);
-  const length = parseNumber(match[3] ?? '', `${source} '${text}' length`);
-  if (length === 0) throw new UsageError(`${source} '${text}': the length is zero`);
-  if (start + length > ADDRESS_SPACE_END) {
-    throw new UsageError(`${source} '${text}': ${hex32(start)} + ${length} bytes runs past the 32-bit address space`);
-  }
-  return { name: match[1] ?? hex32(start), start, end: start + length, source };
-}
 
 /**
  * Throws UsageError when two windows share a name, ignoring case (`--split` names files after

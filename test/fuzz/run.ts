@@ -1,10 +1,12 @@
 /**
- * `npm run fuzz -- [--iterations N] [--seed S] [--max-ms T] [--target inputs|ld|dfuse|all]`: the
- * long fuzz run. The input files target (ELF, Intel HEX, S-record) starts with a timing stage
+ * `npm run fuzz -- [--iterations N] [--seed S] [--max-ms T] [--target inputs|ld|dfuse|overlap|limits|all]`:
+ * the long fuzz run. The input files target (ELF, Intel HEX, S-record) starts with a timing stage
  * over big well-formed inputs; every input that breaks the contract, or whose four conversions
  * (two window sets, HEX and BIN) take longer than T ms, is saved under test/fuzz-regressions/
  * (commit it: npm test replays it). The linker-script and DfuSe-layout targets run N mutants
- * each and save failing mutants there too. The exit code is 1 on any failure.
+ * each and save failing mutants there too; so do the generated targets (overlapping records
+ * against a brute-force map, inputs at the size and depth limits), each case as JSON. The exit
+ * code is 1 on any failure.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { BIG_INPUTS } from './big-inputs.js';
 import { convertEverything, REGRESSIONS_DIR } from './targets.js';
 import { detectInputFormat } from '../../src/read/read-input.js';
 import { fuzzText, TEXT_TARGETS } from './text-targets.js';
+import { fuzzGenerated, GENERATED_TARGETS } from './generated-targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,7 +27,7 @@ const { values } = parseArgs({
     target: { type: 'string', default: 'all' },
   },
 });
-const targets = values.target === 'all' ? ['inputs', ...TEXT_TARGETS.map((t) => t.name)] : [values.target];
+const targets = values.target === 'all' ? ['inputs', ...TEXT_TARGETS.map((t) => t.name), ...GENERATED_TARGETS.map((t) => t.name)] : [values.target];
 const iterations = Number(values.iterations);
 const seed = values.seed === undefined ? Math.floor(Math.random() * 0x1_0000_0000) : Number(values.seed);
 const maxMs = Number(values['max-ms']);
@@ -41,6 +44,25 @@ for (const target of TEXT_TARGETS.filter((t) => targets.includes(t.name))) {
   }
   console.log(`fuzz: ${target.name}: ${iterations} mutants, ${parsed} parsed, ${failures.length} failing, seed ${seed}`);
   failing += failures.length;
+}
+for (const target of GENERATED_TARGETS.filter((t) => targets.includes(t.name))) {
+  const targetStarted = performance.now();
+  const batch = 100_000;
+  let slowest = { ms: 0, seed };
+  let failures = 0;
+  for (let done = 0; done < iterations; done += batch) {
+    const report = fuzzGenerated(target, seed, done, Math.min(iterations, done + batch), maxMs);
+    if (report.slowest.ms > slowest.ms) slowest = report.slowest;
+    for (const f of report.failures) {
+      const file = join(REGRESSIONS_DIR, `fuzz-${f.seed}.${target.name}`);
+      writeFileSync(file, JSON.stringify(f.testCase) + '\n');
+      console.log(`${file}: ${f.problem}`);
+    }
+    failures += report.failures.length;
+    console.log(`fuzz: ${target.name}: ${Math.min(iterations, done + batch)} done, ${failures} failing, ${((performance.now() - targetStarted) / 1000).toFixed(0)} s`);
+  }
+  console.log(`fuzz: ${target.name}: ${iterations} cases, ${failures} failing, slowest ${slowest.ms.toFixed(1)} ms (seed ${slowest.seed}), ${((performance.now() - targetStarted) / 1000).toFixed(0)} s, seed ${seed}`);
+  failing += failures;
 }
 console.log(`fuzz: done in ${((performance.now() - started) / 1000).toFixed(0)} s, ${failing} failing`);
 process.exitCode = failing > 0 ? 1 : 0;

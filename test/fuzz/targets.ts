@@ -79,10 +79,10 @@ export function convertEverything(bytes: Uint8Array): void {
   }
 }
 
-/** The committed regression input files (`fuzz-<seed>.<format>`; the text targets' `.ld`, `.dfuse` are theirs), by file name. */
+/** The committed regression input files (`fuzz-<seed>.<format>`; the text and generated targets' `.ld`, `.dfuse`, `.overlap`, `.limits` are theirs), by file name. */
 export function regressionInputs(): [string, Uint8Array][] {
   return readdirSync(REGRESSIONS_DIR)
-    .filter((name) => name.startsWith('fuzz-') && !/\.(ld|dfuse)$/.test(name))
+    .filter((name) => name.startsWith('fuzz-') && !/\.(ld|dfuse|overlap|limits)$/.test(name))
     .sort()
     .map((name) => [name, new Uint8Array(readFileSync(join(REGRESSIONS_DIR, name)))]);
 }

@@ -6,7 +6,7 @@
  */
 import { planConversion } from '../../src/pipeline/convert.js';
 import { LayoutError } from '../../src/errors.js';
-import { parseRegion } from '../../src/windows/window.js';
+import { parseRegion } from '../../src/config/option-syntax.js';
 import type { FirmwareInput } from '../../src/read/input.js';
 import { readInput } from '../../src/read/read-input.js';
 import { buildElf } from './elf-builder.js';
