@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { fuzzGenerated, GENERATED_TARGETS, LIMITS_TARGET, OVERLAP_TARGET, type GeneratedTarget } from './fuzz/generated-targets.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fuzzGenerated, GENERATED_TARGETS, LIMITS_TARGET, OVERLAP_TARGET, removeGeneratedFiles, type GeneratedTarget } from './fuzz/generated-targets.js';
 import { REGRESSIONS_DIR } from './fuzz/targets.js';
 import { bruteForce, render } from './helpers/overlap-cases.js';
 import { Random } from './helpers/random.js';
@@ -13,6 +13,8 @@ import { Random } from './helpers/random.js';
  * test/fuzz-regressions/, replayed here.
  */
 describe('generated fuzz targets', () => {
+  afterAll(removeGeneratedFiles);
+
   it.each<[GeneratedTarget<unknown>, number, number]>([
     [OVERLAP_TARGET, 0x0e71a9, 3000],
     [LIMITS_TARGET, 0x11717, 1500],

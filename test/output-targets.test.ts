@@ -314,6 +314,17 @@ describe('special files and standard output get their bytes piece by piece', () 
     expect(state.made).toBe(CHUNKS);
   });
 
+  it('a FIFO swapped for a link to a file between staging and commit: refused, the file untouched (not truncated)', async () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const victim = file('victim.txt');
+    const staged = await stageOutputs([{ path: fifo, chunks: [new Uint8Array(10)] }]);
+    rmSync(fifo);
+    symlinkSync(victim, fifo);
+    await expect(staged.commit(() => undefined)).rejects.toThrow(/^cannot write it: it was replaced by another file while flashcut ran$/);
+    expect(readFileSync(victim, 'utf8')).toBe(OLD);
+  });
+
   it('a stream: written at commit as the writer makes the chunks', async () => {
     const { state, chunks } = counted(false);
     const stream = new PassThrough();

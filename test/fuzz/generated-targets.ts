@@ -5,7 +5,7 @@
  * the size and depth limits (deep linker-script expressions, deep and wide configurations, many
  * windows, long names) whose only contract is a result or a one-line FlashcutError.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readConfig } from '../../src/cli/config-file.js';
@@ -15,8 +15,8 @@ import { analyse } from '../../src/pipeline/inspect.js';
 import { readInput } from '../../src/read/read-input.js';
 import { parseLinkerScript } from '../../src/windows/ld-script.js';
 import { flashWindowsOf } from '../../src/windows/ld-windows.js';
-import { checkWindowNames, type FlashWindow } from '../../src/windows/window.js';
 import { parseRegion } from '../../src/config/option-syntax.js';
+import { checkWindowNames, type FlashWindow } from '../../src/windows/window.js';
 import { buildElf } from '../helpers/elf-builder.js';
 import { checkOverlap, CONTAINERS, type Container, type Piece } from '../helpers/overlap-cases.js';
 import { Random } from '../helpers/random.js';
@@ -98,13 +98,17 @@ interface LimitCase {
   readonly detail: number;
 }
 
-/** Mostly near the limits (256 deep, 1,024 characters), now and then far past them: up to 150,000. */
-function limitSize(random: Random): number {
+/**
+ * Kinds with a limit (256 deep, 1,024 characters) are drawn mostly around it; counts with no
+ * limit mostly small. Now and then either is far past: up to 150,000.
+ */
+function limitSize(random: Random, kind: LimitKind): number {
   const roll = random.unit();
-  if (roll < 0.001) return random.int(20_000, 150_000);
-  if (roll < 0.03) return random.int(1000, 20_000);
-  return random.int(0, 1200);
+  if (roll < 0.0002) return random.int(20_000, 150_000);
+  if (roll < 0.003) return random.int(1000, 20_000);
+  return random.int(0, NEAR_LIMIT.includes(kind) ? 1200 : 100);
 }
+const NEAR_LIMIT: readonly LimitKind[] = ['ld-nesting', 'ld-long-name', 'config-long-key', 'long-section-name'];
 
 const memory = (regions: string) => `MEMORY {\n${regions}}\n`;
 const OPERATORS = [' + ', ' - ', ' * ', ' / ', ' % ', ' & ', ' | ', ' ^ ', ' << ', ' >> ', ' == ', ' != ', ' < ', ' && ', ' || '];
@@ -114,12 +118,21 @@ const CLOSERS: Record<string, string> = { '(': ')', '-': '', '~': '', '!': '', '
 
 let configFolder: string | undefined;
 
-/** A configuration file of `text`, read as --config reads it (one file per process, rewritten). */
+/**
+ * A configuration file of `text`, read as --config reads it (one file per process, rewritten;
+ * in memory where the system has /dev/shm: a million writes to a disk cost more than the reads).
+ */
 function configFromText(text: string): void {
-  configFolder ??= mkdtempSync(join(tmpdir(), 'flashcut-fuzz-config-'));
+  configFolder ??= mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'flashcut-fuzz-config-'));
   const path = join(configFolder, 'flashcut.config.json');
   writeFileSync(path, text);
   readConfig(path);
+}
+
+/** Removes the configuration file's folder; the runner and the test call it when done. */
+export function removeGeneratedFiles(): void {
+  if (configFolder !== undefined) rmSync(configFolder, { recursive: true, force: true });
+  configFolder = undefined;
 }
 
 const SMALL_HEX = readInput(new TextEncoder().encode(':020000040800F2\n:04000000DEADBEEFC4\n:00000001FF\n'), { name: 'fuzz.hex' });
@@ -188,7 +201,10 @@ function makeLimitInput(kind: LimitKind, size: number, random: Random): () => vo
 /** Sizes and depths at and past every limit; a FlashcutError must be one line. */
 export const LIMITS_TARGET: GeneratedTarget<LimitCase> = {
   name: 'limits',
-  make: (random) => ({ kind: random.pick(LIMIT_KINDS), size: limitSize(random), detail: random.u32() }),
+  make(random) {
+    const kind = random.pick(LIMIT_KINDS);
+    return { kind, size: limitSize(random, kind), detail: random.u32() };
+  },
   check({ kind, size, detail }) {
     const attempt = makeLimitInput(kind, size, new Random(detail));
     try {

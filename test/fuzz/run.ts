@@ -17,7 +17,7 @@ import { BIG_INPUTS } from './big-inputs.js';
 import { convertEverything, REGRESSIONS_DIR } from './targets.js';
 import { detectInputFormat } from '../../src/read/read-input.js';
 import { fuzzText, TEXT_TARGETS } from './text-targets.js';
-import { fuzzGenerated, GENERATED_TARGETS } from './generated-targets.js';
+import { fuzzGenerated, GENERATED_TARGETS, removeGeneratedFiles } from './generated-targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -64,6 +64,7 @@ for (const target of GENERATED_TARGETS.filter((t) => targets.includes(t.name))) 
   console.log(`fuzz: ${target.name}: ${iterations} cases, ${failures} failing, slowest ${slowest.ms.toFixed(1)} ms (seed ${slowest.seed}), ${((performance.now() - targetStarted) / 1000).toFixed(0)} s, seed ${seed}`);
   failing += failures;
 }
+removeGeneratedFiles();
 console.log(`fuzz: done in ${((performance.now() - started) / 1000).toFixed(0)} s, ${failing} failing`);
 process.exitCode = failing > 0 ? 1 : 0;
 
