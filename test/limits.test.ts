@@ -15,6 +15,7 @@ import { validateConfig } from '../src/config/project-config.js';
 import { nearest } from '../src/config/option-table.js';
 import { buildElf, SHF_ALLOC, SHT_PROGBITS } from './helpers/elf-builder.js';
 import { runCli } from './helpers/run-cli.js';
+import { SCALING_CASES, type ScalingCase } from '../scripts/scaling-inputs.js';
 
 /** Sets every section's sh_name (after the first `skip`) to `name(k)`; the builder writes little-endian headers. */
 function patchNames(elf: Uint8Array, skip: number, name: (k: number) => number): Uint8Array {
@@ -109,6 +110,36 @@ describe('many segments and findings', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('150,000 windows (issue 11 item 4)', () => {
+  const byName = (name: string) => SCALING_CASES.find((c) => c.name.startsWith(name)) as ScalingCase;
+  const run = async (c: ScalingCase, extra: (dir: string) => string[] = () => []) => {
+    const dir = mkdtempSync(join(tmpdir(), 'flashcut-windows-'));
+    try {
+      for (const f of c.files(150_000)) writeFileSync(join(dir, f.name), f.bytes);
+      return await runCli([...c.argv(dir, 150_000), ...extra(dir)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it.each(['many -r windows', 'many --region=', 'linker script with many MEMORY regions'])('%s: converts, no internal error', async (name) => {
+    const { code, stderr } = await run(byName(name));
+    expect(code, stderr.slice(-300)).toBe(0);
+    expect(stderr).not.toMatch(/internal error/);
+  });
+
+  it('in a configuration: converts, no internal error', async () => {
+    const c = byName('many -r windows');
+    const windows = Array.from({ length: 150_000 }, (_, i) => `R${i}=0x${(0x0800_0000 + 16 * i).toString(16)}:16`);
+    const { code, stderr } = await run({ ...c, argv: (dir) => [join(dir, 'app.elf'), '-o', join(dir, 'out.hex')] }, (dir) => {
+      writeFileSync(join(dir, 'flashcut.config.json'), JSON.stringify({ windows }));
+      return ['--config', join(dir, 'flashcut.config.json')];
+    });
+    expect(code, stderr.slice(-300)).toBe(0);
+    expect(stderr).not.toMatch(/internal error/);
   });
 });
 
