@@ -88,7 +88,7 @@ describe('special files are written, not replaced', () => {
     const device = asRoot ? join(dir, 'null-link') : '/dev/null';
     if (asRoot) symlinkSync('/dev/null', device);
     for (const target of [fifo, device]) {
-      const { code, stderr } = await runMain([input(), '-o', target, '-f', 'bin', '--split', ...REGIONS]);
+      const { code, stderr } = await runCli([input(), '-o', target, '-f', 'bin', '--split', ...REGIONS]);
       expect(code).toBe(2);
       expect(stderr).toMatch(new RegExp(`^flashcut: error: --split names one BIN file per window after the output, and '${target}' is a (FIFO|character device): give a file name\n$`));
       expect(readdirSync(dir).filter((f) => f.includes('.FLASH') || f.includes('.IDFLASH'))).toEqual([]);
