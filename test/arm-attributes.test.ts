@@ -1,16 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { isCortexM } from '../src/read/elf/arm-attributes.js';
 import { parseElf } from '../src/read/elf/parse.js';
 import { buildElf, EM_RISCV } from './helpers/elf-builder.js';
 import { runCli } from './helpers/run-cli.js';
 import { describeWithTools } from './helpers/tools.js';
+import { tempFolder } from './helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'flashcut-attributes-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempFolder('attributes').path;
 
 it('an ARM ELF without build attributes counts as Cortex-M; another machine never does', () => {
   expect(isCortexM(parseElf(buildElf({ segments: [{ paddr: 0, data: 8 }] })))).toBe(true);

@@ -1,13 +1,12 @@
 import { thrown } from './helpers/thrown.js';
 import { describe, expect, it } from 'vitest';
+import { image } from './helpers/images.js';
 import { LayoutError, LimitError, UsageError } from '../src/errors.js';
 import { rawBinary } from '../src/write/bin.js';
 import { collectBytes, type WriteOptions } from '../src/write/format.js';
 import { MemoryImage } from '../src/image/memory-image.js';
 import { pattern } from './helpers/elf-builder.js';
 
-const image = (...parts: [number, Uint8Array][]) =>
-  MemoryImage.from(parts.map(([address, bytes], i) => ({ address, bytes, origin: `part ${i}` })));
 const bin = (img: MemoryImage, options: WriteOptions = {}) => collectBytes(rawBinary.write(img, options));
 
 describe('BIN writer', () => {

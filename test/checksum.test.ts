@@ -1,26 +1,25 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crc32Stm32, sum32 } from '../src/checksums/checksum.js';
 import { crc32 } from '../src/checksums/crc32.js';
 import { UsageError } from '../src/errors.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 import { randomBytes } from './helpers/images.js';
-import { describeWithTools } from './helpers/tools.js';
+import { describeWithTools, srecCat } from './helpers/tools.js';
+import { tempFolder } from './helpers/temp.js';
 
-const work = mkdtempSync(join(tmpdir(), 'flashcut-crc-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('crc').path;
 
 const lengths = [0, 4, 64, 1020, 4096, 65536];
 
 /** What srec_cat's filter writes at 0x100000 over `data` loaded at 0x1000: the oracle value. */
-function srecCat(data: Uint8Array, filter: string[]): number {
+function viaSrecCat(data: Uint8Array, filter: string[]): number {
   const input = join(work, 'in.bin');
   const output = join(work, 'out.hex');
   writeFileSync(input, data);
-  execFileSync('srec_cat', [input, '-binary', '-offset', '0x1000', ...filter, '-o', output, '-intel']);
+  srecCat([input, '-binary', '-offset', '0x1000', ...filter, '-o', output, '-intel']);
   const bytes = decodeIntelHex(readFileSync(output, 'latin1')).bytes;
   return [0, 1, 2, 3].reduce((v, i) => v + (bytes.get(0x100000 + i) ?? NaN) * 256 ** i, 0);
 }
@@ -47,16 +46,16 @@ describeWithTools('checksums against implementations nobody here wrote', ['pytho
 
   it.each(lengths.filter((n) => n > 0))('crc32 of %i bytes equals srec_cat -crc32-l-e', (length) => {
     const data = randomBytes(length, length + 2);
-    expect(crc32(data)).toBe(srecCat(data, ['-crc32-l-e', '0x100000']));
+    expect(crc32(data)).toBe(viaSrecCat(data, ['-crc32-l-e', '0x100000']));
   });
 
   it.each(lengths.filter((n) => n > 0))('crc32-stm32 of %i bytes equals srec_cat -STM32', (length) => {
     const data = randomBytes(length, length + 3);
-    expect(crc32Stm32(data)).toBe(srecCat(data, ['-STM32', '0x100000']));
+    expect(crc32Stm32(data)).toBe(viaSrecCat(data, ['-STM32', '0x100000']));
   });
 
   it.each(lengths.filter((n) => n > 0))('sum32 of %i bytes equals srec_cat -checksum-positive-l-e', (length) => {
     const data = randomBytes(length, length + 4);
-    expect(sum32(data)).toBe(srecCat(data, ['-checksum-positive-l-e', '0x100000', '4', '1']));
+    expect(sum32(data)).toBe(viaSrecCat(data, ['-checksum-positive-l-e', '0x100000', '4', '1']));
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers/run-cli.js';
+import { tempFolder } from './helpers/temp.js';
 
 // The README's error table, row by row: every error names its kind (and the exit code follows
 // it), its file and its place, on standard error in GCC's shape and in the --json error object,
@@ -11,14 +11,7 @@ import { runCli } from './helpers/run-cli.js';
 const SEED = 'samples/stm32-seed';
 const SANE = `${SEED}/sane.elf`;
 const REGIONS = ['-r', 'FLASH=0x08000000:0xFF00', '-r', 'IDFLASH=0x0800FF00:256'];
-const dir = mkdtempSync(join(tmpdir(), 'flashcut-errors-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, content: string | Uint8Array): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const { path: dir, file } = tempFolder('errors');
 
 interface Row {
   readonly kind: 'usage' | 'input' | 'io' | 'limit';

@@ -1,29 +1,21 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { describe, expect, it } from 'vitest';
 import { decodeDfuse } from './helpers/dfuse-decode.js';
-import { checkParity } from './helpers/parity.js';
+import { runCli } from './helpers/run-cli.js';
+import { tempFolder } from './helpers/temp.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 import { decodeSrec } from './helpers/srec-decode.js';
 import { decodeUf2 } from './helpers/uf2-decode.js';
 
-const work = mkdtempSync(join(tmpdir(), 'flashcut-cli-formats-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('cli-formats').path;
 const SANE = new URL('../samples/stm32-seed/sane.elf', import.meta.url).pathname;
 const WINDOWS = ['-r', 'FLASH=0x08000000:0xFF00', '-r', 'IDFLASH=0x0800FF00:256'];
 
+/** A run with help at 100 columns; standard output as latin1 text (an image written to it). */
 async function run(...argv: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  let stderr = '';
-  const stdout = new PassThrough();
-  const out: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  const code = await main(argv, { stdout, stderr: { write: (t: string) => (stderr += t) }, width: 100 });
-  // Each conversion through the library too: the same bytes or the same error.
-  await checkParity(argv, { code, stdoutBytes: Buffer.concat(out), stderr });
-  return { code, stderr, stdout: Buffer.concat(out).toString('latin1') };
+  const { code, stderr, stdoutBytes } = await runCli(argv, { width: 100 });
+  return { code, stderr, stdout: stdoutBytes.toString('latin1') };
 }
 
 const path = (name: string) => join(work, name);

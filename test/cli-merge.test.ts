@@ -1,23 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildElf, pattern } from './helpers/elf-builder.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 import { runCli } from './helpers/run-cli.js';
-import { describeWithTools } from './helpers/tools.js';
+import { describeWithTools, srecCat } from './helpers/tools.js';
+import { tempFolder } from './helpers/temp.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const sane = join(root, 'samples/stm32-seed/sane.elf');
-const dir = mkdtempSync(join(tmpdir(), 'flashcut-merge-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { path: dir, file } = tempFolder('merge');
 
-const file = (name: string, bytes: Uint8Array) => {
-  const path = join(dir, name);
-  writeFileSync(path, bytes);
-  return path;
-};
 const decode = (path: string) => decodeIntelHex(readFileSync(path, 'latin1'));
 
 // A boot loader in the first 16 KiB and an application after it, as separate links give them.
@@ -120,7 +114,7 @@ describeWithTools('merge and transforms against objcopy and srec_cat', ['arm-non
     const out = join(dir, 'combined.hex');
     expect((await runCli([boot, app, '-o', out, '-q'])).code).toBe(0);
     for (const elf of [boot, app]) execFileSync('arm-none-eabi-objcopy', ['-O', 'ihex', elf, `${elf}.hex`]);
-    execFileSync('srec_cat', [`${boot}.hex`, '-intel', `${app}.hex`, '-intel', '-o', join(dir, 'union.hex'), '-intel']);
+    srecCat([`${boot}.hex`, '-intel', `${app}.hex`, '-intel', '-o', join(dir, 'union.hex'), '-intel']);
     expect(decode(out).bytes).toEqual(decode(join(dir, 'union.hex')).bytes);
   });
 
@@ -129,7 +123,7 @@ describeWithTools('merge and transforms against objcopy and srec_cat', ['arm-non
     expect((await runCli([sane, '-o', out, '-q', '--align', '32'])).code).toBe(0);
     const golden = join(root, 'test/golden/stm32-seed/sane.objcopy.hex');
     const padded = join(dir, 'padded.hex');
-    execFileSync('srec_cat', [golden, '-intel', '-fill', '0xFF', '-within', golden, '-intel', '-range-pad', '32', '-o', padded, '-intel']);
+    srecCat([golden, '-intel', '-fill', '0xFF', '-within', golden, '-intel', '-range-pad', '32', '-o', padded, '-intel']);
     const ours = decode(out).bytes;
     expect(ours).toEqual(decode(padded).bytes);
     const addresses = [...ours.keys()].sort((a, b) => a - b);
@@ -148,7 +142,7 @@ describeWithTools('merge and transforms against objcopy and srec_cat', ['arm-non
     const theirs = join(dir, 'theirs.hex');
     const p = `0x${place.toString(16)}`;
     const end = `0x${(place + 4).toString(16)}`;
-    execFileSync('srec_cat', [plain, '-intel', '-crop', '0x0800FF00', '0x08010000', '-exclude', p, end, '-STM32', p, '-o', theirs, '-intel']);
+    srecCat([plain, '-intel', '-crop', '0x0800FF00', '0x08010000', '-exclude', p, end, '-STM32', p, '-o', theirs, '-intel']);
     const crcBytes = (path: string) => [0, 1, 2, 3].map((i) => decode(path).bytes.get(place + i));
     expect(crcBytes(out)).toEqual(crcBytes(theirs));
     expect(crcBytes(out)).not.toEqual(crcBytes(plain));

@@ -1,19 +1,18 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { OPTION_GROUPS, OPTIONS, type OptionRow } from '../src/config/option-table.js';
 import { EXAMPLES, parseCommandLine } from '../src/cli/options.js';
 import { Readable, PassThrough } from 'node:stream';
 import { main } from '../src/cli/main.js';
 import { runCli } from './helpers/run-cli.js';
+import { tempFolder } from './helpers/temp.js';
 
 // The command line as a table: every option of src/config/option-table.ts, wherever it stands,
 // in every spelling; repeated; every choice in upper case; and each usage message as one line.
 
 const root = new URL('..', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'flashcut options '));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempFolder('options').path;
 
 const fixtures = join(dir, 'fixtures');
 mkdirSync(fixtures);

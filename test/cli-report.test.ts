@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { wantsColour } from '../src/cli/text.js';
 import { parseReport, validateReport } from './helpers/report-schema.js';
 import { runCli } from './helpers/run-cli.js';
 import { describeWithTools } from './helpers/tools.js';
+import { tempFolder } from './helpers/temp.js';
 
 const sample = (name: string) => fileURLToPath(new URL(`../samples/stm32-seed/${name}.elf`, import.meta.url));
 const BROKEN = sample('broken');
@@ -16,8 +16,7 @@ const SANE = sample('sane');
 const REGIONS = ['--region', 'FLASH=0x08000000:0xFF00', '--region', 'IDFLASH=0x0800FF00:256'];
 const ESC = '\u001b[';
 
-const dir = mkdtempSync(join(tmpdir(), 'flashcut-report-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempFolder('report').path;
 
 describe('flashcut inspect', () => {
   it('names the RAM segment of broken.elf, its sections and the fix', async () => {
@@ -50,9 +49,9 @@ describe('flashcut inspect', () => {
   });
 
   it('colours only when the stream may be coloured, and never with --json', async () => {
-    const coloured = await runCli(['inspect', BROKEN], { stdout: true, stderr: true });
+    const coloured = await runCli(['inspect', BROKEN], { colour: { stdout: true, stderr: true } });
     expect(coloured.stdout).toContain(`${ESC}33mwarning`);
-    const json = await runCli(['inspect', BROKEN, '--json'], { stdout: true, stderr: true });
+    const json = await runCli(['inspect', BROKEN, '--json'], { colour: { stdout: true, stderr: true } });
     expect(json.stdout).not.toContain(ESC);
   });
 

@@ -1,18 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildElf, EM_RISCV } from './helpers/elf-builder.js';
 import { runCli } from './helpers/run-cli.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
+import { tempFolder } from './helpers/temp.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const broken = join(root, 'samples/stm32-seed/broken.elf');
 const golden = (name: string) => readFileSync(join(root, 'test/golden/stm32-seed', name));
 const seedRegions = ['--region', 'FLASH=0x08000000:0xFF00', '--region', 'IDFLASH=0x0800FF00:256'];
-const dir = mkdtempSync(join(tmpdir(), 'flashcut cli '));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempFolder('cli').path;
 
 let n = 0;
 /** A fresh folder per test, with a space and several dots in its name as Windows users have. */

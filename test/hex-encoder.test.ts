@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sameImage } from '../scripts/bench/verify.js';
 import { convert } from '../src/pipeline/convert.js';
 import { collectBytes } from '../src/write/format.js';
@@ -12,6 +11,7 @@ import { parseRegion } from '../src/config/option-syntax.js';
 import { buildElf, pattern } from './helpers/elf-builder.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 import { describeWithTools } from './helpers/tools.js';
+import { tempFolder } from './helpers/temp.js';
 
 /** An image of consecutive pieces of the given sizes from `address` on: one run made of many chunks. */
 function piecewise(address: number, sizes: readonly number[]): MemoryImage {
@@ -96,8 +96,7 @@ describe('Intel HEX encoder paths', () => {
   });
 });
 
-const work = mkdtempSync(join(tmpdir(), 'flashcut-hex-encoder-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('hex-encoder').path;
 
 // Large images, decoded by objcopy itself (HEX in, S-records out) for both files, so record
 // layout may differ but not one byte, address or the start address.

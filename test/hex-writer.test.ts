@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { image } from './helpers/images.js';
 import { UsageError } from '../src/errors.js';
 import { collectBytes } from '../src/write/format.js';
 import { intelHex } from '../src/write/hex.js';
@@ -6,8 +7,6 @@ import { MemoryImage } from '../src/image/memory-image.js';
 import { pattern } from './helpers/elf-builder.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 
-const image = (...parts: [number, Uint8Array][]) =>
-  MemoryImage.from(parts.map(([address, bytes], i) => ({ address, bytes, origin: `part ${i}` })));
 
 function writeHex(img: MemoryImage, options: Parameters<typeof intelHex.write>[1] = {}): string {
   return new TextDecoder().decode(collectBytes(intelHex.write(img, options)));

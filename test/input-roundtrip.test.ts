@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { convert } from '../src/pipeline/convert.js';
 import type { OutputFormat } from '../src/write/format.js';
 import { rawBinary } from '../src/write/bin.js';
@@ -15,9 +14,9 @@ import { decodeIntelHex } from './helpers/ihex-decode.js';
 import { imageOf, imageToMap, text } from './helpers/images.js';
 import { decodeSrec } from './helpers/srec-decode.js';
 import { describeWithTools } from './helpers/tools.js';
+import { tempFolder } from './helpers/temp.js';
 
-const work = mkdtempSync(join(tmpdir(), 'flashcut-roundtrip-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('roundtrip').path;
 
 /** A firmware image in each text format and as BIN, written by flashcut from a synthetic image. */
 const image = imageOf([[0x0800_0000, 3000], [0x0800_0c00, 100], [0x0801_fff0, 40], [0x0810_0000, 7]], 11);

@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inspectInput } from '../src/pipeline/inspect.js';
 import { parseRegion } from '../src/config/option-syntax.js';
 import { applyTransforms } from '../src/transform/transforms.js';
@@ -11,6 +10,7 @@ import { reportHtml } from '../src/report/html-report.js';
 import { main } from '../src/cli/main.js';
 import { flashWindowsOf } from '../src/windows/ld-windows.js';
 import { readLinkerScript } from './helpers/linker-script.js';
+import { tempFolder } from './helpers/temp.js';
 
 const SEED = 'samples/stm32-seed/broken.elf';
 const FOUR = 'samples/h7-four-windows/four.elf';
@@ -169,8 +169,7 @@ describe('memory map of a four-window image (STM32H7B3-like) with --align 32', (
 });
 
 describe('inspect --svg / --html', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'flashcut-map-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempFolder('map').path;
   const run = async (...argv: string[]) => {
     let stderr = '';
     const code = await main(argv, { stdout: { write: () => true } as unknown as NodeJS.WritableStream, stderr: { write: (t: string) => (stderr += t) }, width: 80 });

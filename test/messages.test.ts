@@ -3,23 +3,17 @@
  * the run quietly; configuration keys named after object built-ins are unknown keys.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildElf, SHF_ALLOC, SHT_PROGBITS } from './helpers/elf-builder.js';
 import { runCli } from './helpers/run-cli.js';
+import { tempFolder } from './helpers/temp.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const CLI = join(ROOT, 'bin/flashcut.js');
 const SAMPLE = join(ROOT, 'samples/stm32-seed/sane.elf');
-const dir = mkdtempSync(join(tmpdir(), 'flashcut-messages-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const file = (name: string, bytes: Uint8Array | string) => {
-  const path = join(dir, name);
-  writeFileSync(path, bytes);
-  return path;
-};
+const { path: dir, file } = tempFolder('messages');
 const input = file('in.elf', readFileSync(SAMPLE));
 const REGION = ['-r', 'FLASH=0x08000000:64K'];
 /** Any control character but the newline that ends the line. */
@@ -61,11 +55,11 @@ describe('one line per message', () => {
   it('a section name with control characters: escaped in the summary and in inspect, coloured or not', async () => {
     const elf = file('names.elf', buildElf({ segments: [{ paddr: 0x0800_0000, data: 16 }], sections: [{ name: '.text\u001b[2J\u009b\r', segment: 0, type: SHT_PROGBITS, flags: SHF_ALLOC }] }));
     for (const colour of [false, true]) {
-      const inspect = await runCli(['inspect', elf, ...REGION], { stdout: colour, stderr: colour });
+      const inspect = await runCli(['inspect', elf, ...REGION], { colour: { stdout: colour, stderr: colour } });
       expect(inspect.code).toBe(0);
       expect(inspect.stdout).toContain('.text\\e[2J\\x9B\\r');
       expect(inspect.stdout.replace(/\u001b\[(?:0|1|31|32|33)m/g, '')).not.toMatch(CONTROL);
-      const convert = await runCli([elf, '-o', join(dir, 'names.hex'), ...REGION], { stdout: colour, stderr: colour });
+      const convert = await runCli([elf, '-o', join(dir, 'names.hex'), ...REGION], { colour: { stdout: colour, stderr: colour } });
       expect(convert.code).toBe(0);
       expect(convert.stderr.replace(/\u001b\[(?:0|1|31|32|33)m/g, '')).not.toMatch(CONTROL);
     }

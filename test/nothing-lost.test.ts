@@ -7,11 +7,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { realFs, writeFileAtomic, type AtomicWriteFs } from '../src/cli/atomic-write.js';
-import { main } from '../src/cli/main.js';
 import { buildElf } from './helpers/elf-builder.js';
+import { runCli } from './helpers/run-cli.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const CLI = join(ROOT, 'bin/flashcut.js');
@@ -27,12 +26,6 @@ afterEach(() => {
   chmodSync(dir, 0o755);
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function runMain(argv: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const code = await main(argv, { stdout: new PassThrough(), stderr: { write: (t: string) => (stderr += t) }, width: 80 });
-  return { code, stderr };
-}
 
 /** Files in the folder other than the ones named: a temporary file would show here. */
 function strayFiles(folder: string, expected: string[]): string[] {
@@ -65,7 +58,7 @@ describe('an existing output survives every kind of failure', () => {
   it.each(cases)('%s', async (_, args, outputs) => {
     for (const name of outputs) {
       const out = file(name, OLD);
-      const { code, stderr } = await runMain([...args(), out]);
+      const { code, stderr } = await runCli([...args(), out]);
       expect(code, stderr).not.toBe(0);
       expect(stderr).toMatch(/^flashcut: (\S+: )?error: .+\n/);
       expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -78,7 +71,7 @@ describe('an existing output survives every kind of failure', () => {
 describe('refused outputs', () => {
   it('an output path that is a folder', async () => {
     mkdirSync(join(dir, 'out.hex'));
-    const { code, stderr } = await runMain([file('in.elf', readFileSync(SAMPLE)), '-o', join(dir, 'out.hex'), ...SEED_REGIONS]);
+    const { code, stderr } = await runCli([file('in.elf', readFileSync(SAMPLE)), '-o', join(dir, 'out.hex'), ...SEED_REGIONS]);
     expect([code, stderr]).toEqual([2, expect.stringMatching(/is a folder/)]);
     expect(readdirSync(join(dir, 'out.hex'))).toEqual([]);
   });
@@ -89,7 +82,7 @@ describe('refused outputs', () => {
     ['a symlink to the input', (input: string) => (symlinkSync(input, join(dir, 'link.hex')), join(dir, 'link.hex'))],
   ])('output equal to the input: %s', async (_, target) => {
     const input = file('in.elf', readFileSync(SAMPLE));
-    const { code, stderr } = await runMain([input, '-f', 'hex', '-o', target(input), ...SEED_REGIONS]);
+    const { code, stderr } = await runCli([input, '-f', 'hex', '-o', target(input), ...SEED_REGIONS]);
     expect([code, stderr]).toEqual([2, expect.stringMatching(/is the input file: refusing to overwrite it/)]);
     expect(readFileSync(input)).toEqual(readFileSync(SAMPLE));
   });

@@ -1,17 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { convert } from '../src/pipeline/convert.js';
 import { parseRegion } from '../src/config/option-syntax.js';
 import { buildElf, SHF_ALLOC, SHF_WRITE, SHT_NOBITS, type ElfSpec } from './helpers/elf-builder.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
 import { describeWithTools } from './helpers/tools.js';
+import { tempFolder } from './helpers/temp.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const work = mkdtempSync(join(tmpdir(), 'flashcut-objcopy-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('objcopy').path;
 
 describeWithTools('live GNU objcopy oracle', ['arm-none-eabi-objcopy', 'arm-none-eabi-objdump'], () => {
   it('regenerates the committed goldens: they are objcopy output, and current', () => {

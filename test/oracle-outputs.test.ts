@@ -1,8 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { convert } from '../src/pipeline/convert.js';
 import { dfuse } from '../src/write/dfuse.js';
 import { collectBytes, type WriteOptions } from '../src/write/format.js';
@@ -13,11 +12,11 @@ import type { MemoryImage } from '../src/image/memory-image.js';
 import { decodeDfuse } from './helpers/dfuse-decode.js';
 import { decodeIntelHex, describeRanges } from './helpers/ihex-decode.js';
 import { imageOf, imageToMap, text } from './helpers/images.js';
-import { describeWithTools } from './helpers/tools.js';
+import { describeWithTools, srecCat } from './helpers/tools.js';
 import { decodeUf2 } from './helpers/uf2-decode.js';
+import { tempFolder } from './helpers/temp.js';
 
-const work = mkdtempSync(join(tmpdir(), 'flashcut-oracle-outputs-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('oracle-outputs').path;
 let fileNumber = 0;
 
 /** Writes `bytes` to a fresh file in the work folder and returns its path. */
@@ -43,7 +42,7 @@ describeWithTools('S-record output decoded by srec_cat and objcopy', ['srec_cat'
   /** srec_cat's reading of an S-record file, as Intel HEX decoded by the test decoder. */
   const bySrecCat = (srec: string) => {
     const out = join(work, `srec_cat${fileNumber++}.hex`);
-    execFileSync('srec_cat', [srec, '-motorola', '-o', out, '-intel']);
+    srecCat([srec, '-motorola', '-o', out, '-intel']);
     return decodeIntelHex(readFileSync(out, 'latin1'));
   };
   /** objcopy's reading of an S-record file, as Intel HEX. */

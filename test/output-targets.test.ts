@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { realFs, stageOutputs, type AtomicWriteFs } from '../src/cli/atomic-write.js';
-import { main } from '../src/cli/main.js';
+import { runCli } from './helpers/run-cli.js';
 
 const ROOT = new URL('../', import.meta.url).pathname;
 const CLI = join(ROOT, 'bin/flashcut.js');
@@ -42,21 +42,6 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function runMain(argv: string[], cwd?: string): Promise<{ code: number; stderr: string; stdout: Buffer }> {
-  let stderr = '';
-  const stdout = new PassThrough();
-  const out: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  const before = process.cwd();
-  if (cwd) process.chdir(cwd);
-  try {
-    const code = await main(argv, { stdout, stderr: { write: (t: string) => (stderr += t) }, width: 80 });
-    return { code, stderr, stdout: Buffer.concat(out) };
-  } finally {
-    process.chdir(before);
-  }
-}
-
 const file = (name: string, bytes: Uint8Array | string = OLD) => {
   const path = join(dir, name);
   writeFileSync(path, bytes);
@@ -66,7 +51,7 @@ const input = () => file('in.elf', readFileSync(SAMPLE));
 /** The HEX that a plain conversion of the sample gives, to compare special-file outputs with. */
 async function expectedHex(): Promise<Buffer> {
   const out = join(dir, 'expected.hex');
-  expect((await runMain([input(), '-o', out, ...REGIONS, '-q'])).code).toBe(0);
+  expect((await runCli([input(), '-o', out, ...REGIONS, '-q'])).code).toBe(0);
   return readFileSync(out);
 }
 const temporaries = () => readdirSync(dir).filter((f) => f.startsWith('.flashcut-'));
@@ -80,7 +65,7 @@ describe('special files are written, not replaced', () => {
     const got: Buffer[] = [];
     reader.stdout.on('data', (c: Buffer) => got.push(c));
     const done = new Promise((resolve) => reader.on('close', resolve));
-    const { code, stderr } = await runMain([input(), '-o', fifo, '-f', 'hex', ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', fifo, '-f', 'hex', ...REGIONS, '-q']);
     await done;
     expect(code, stderr).toBe(0);
     expect(Buffer.concat(got)).toEqual(expected);
@@ -90,7 +75,7 @@ describe('special files are written, not replaced', () => {
   it.skipIf(!asRoot)('a character device made with mknod (./mynull) stays one (root only: mknod)', async () => {
     const node = join(dir, 'mynull');
     execFileSync('mknod', [node, 'c', '1', '3']);
-    const { code, stderr } = await runMain([input(), '-o', node, '-f', 'hex', ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', node, '-f', 'hex', ...REGIONS, '-q']);
     expect(code, stderr).toBe(0);
     expect(lstatSync(node).isCharacterDevice()).toBe(true);
     expect(temporaries()).toEqual([]);
@@ -100,7 +85,7 @@ describe('special files are written, not replaced', () => {
   // them (not as root); as root, the same kinds of node made in the test folder stand in.
   it.skipIf(asRoot)('/dev/null stays the system device', async () => {
     const before = lstatSync('/dev/null');
-    const { code, stderr } = await runMain([input(), '-o', '/dev/null', '-f', 'hex', ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', '/dev/null', '-f', 'hex', ...REGIONS, '-q']);
     expect(code, stderr).toBe(0);
     const after = lstatSync('/dev/null');
     expect([after.isCharacterDevice(), after.ino, after.rdev]).toEqual([true, before.ino, before.rdev]);
@@ -129,7 +114,7 @@ describe('special files are written, not replaced', () => {
     const real = file('real.hex');
     const link = join(dir, 'link.hex');
     symlinkSync(real, link);
-    const { code, stderr } = await runMain([input(), '-o', link, ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', link, ...REGIONS, '-q']);
     expect(code, stderr).toBe(0);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readFileSync(real)).toEqual(expected);
@@ -143,7 +128,7 @@ describe('special files are written, not replaced', () => {
     const link = join(shared, 'out.hex');
     symlinkSync(victim, link);
     lchownSync(link, 65534, 65534);
-    const { code, stderr } = await runMain([input(), '-o', link, ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', link, ...REGIONS, '-q']);
     expect([code, stderr]).toEqual([4, expect.stringMatching(/out\.hex: error: cannot write it: a symbolic link of another user in a shared folder/)]);
     expect(readFileSync(victim, 'utf8')).toBe(OLD);
     expect(readdirSync(shared)).toEqual(['out.hex']);
@@ -184,7 +169,7 @@ describe.skipIf(!asRoot)(`another user's files in a shared folder (${NEEDS_ROOT}
     const got: Buffer[] = [];
     reader.stdout.on('data', (c: Buffer) => got.push(c));
     const closed = new Promise((resolve) => reader.on('close', resolve));
-    const { code, stderr } = await runMain([input(), '-o', fifo, '-f', 'hex', ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', fifo, '-f', 'hex', ...REGIONS, '-q']);
     reader.kill();
     await closed;
     expect([code, stderr]).toEqual([4, expect.stringMatching(/^flashcut: .*out\.hex: error: cannot write it: a FIFO of another user in a shared folder \(sticky and world-writable\), which flashcut does not write into or replace\n$/)]);
@@ -195,7 +180,7 @@ describe.skipIf(!asRoot)(`another user's files in a shared folder (${NEEDS_ROOT}
     const other = otherUser()!;
     const theirs = join(sharedFolder(), 'out.hex');
     expect(spawnSync('sh', ['-c', `printf %s '${OLD.trim()}' > "$0"`, theirs], { ...other }).status).toBe(0);
-    const { code, stderr } = await runMain([input(), '-o', theirs, ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', theirs, ...REGIONS, '-q']);
     expect([code, stderr]).toEqual([4, expect.stringMatching(/out\.hex: error: cannot write it: a file of another user in a shared folder/)]);
     expect([readFileSync(theirs, 'utf8'), lstatSync(theirs).uid]).toEqual([OLD.trim(), other.uid]);
   });
@@ -209,7 +194,7 @@ describe.skipIf(!asRoot)(`another user's files in a shared folder (${NEEDS_ROOT}
     lchownSync(theirs, other.uid, other.gid);
     const mine = join(dir, 'mine.hex');
     symlinkSync(theirs, mine);
-    const { code, stderr } = await runMain([input(), '-o', mine, ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', mine, ...REGIONS, '-q']);
     expect([code, stderr]).toEqual([4, expect.stringMatching(/mine\.hex: error: cannot write it: '.*shared\/theirs\.hex' on its way is a symbolic link of another user in a shared folder/)]);
     expect(readFileSync(victim, 'utf8')).toBe(OLD);
     expect(lstatSync(mine).isSymbolicLink() && lstatSync(theirs).isSymbolicLink()).toBe(true);
@@ -224,7 +209,7 @@ describe.skipIf(!asRoot)(`another user's files in a shared folder (${NEEDS_ROOT}
     writeFileSync(victim, OLD);
     symlinkSync(victims, join(shared, 'd'));
     lchownSync(join(shared, 'd'), other.uid, other.gid);
-    const { code, stderr } = await runMain([input(), '-o', join(shared, 'd', 'out.hex'), ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', join(shared, 'd', 'out.hex'), ...REGIONS, '-q']);
     expect([code, stderr]).toEqual([4, expect.stringMatching(/on its way is a symbolic link of another user/)]);
     expect(readFileSync(victim, 'utf8')).toBe(OLD);
     expect(readdirSync(victims)).toEqual(['out.hex']);
@@ -235,7 +220,7 @@ describe.skipIf(!asRoot)(`another user's files in a shared folder (${NEEDS_ROOT}
     const link = join(sharedFolder(), 'out.hex');
     symlinkSync(join(dir, 'nowhere.hex'), link);
     lchownSync(link, other.uid, other.gid);
-    const { code, stderr } = await runMain([input(), '-o', link, ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', link, ...REGIONS, '-q']);
     expect([code, stderr]).toEqual([4, expect.stringMatching(/out\.hex: error: cannot write it: a symbolic link of another user/)]);
     expect([lstatSync(link).isSymbolicLink(), existsSync(join(dir, 'nowhere.hex'))]).toEqual([true, false]);
   });
@@ -248,7 +233,7 @@ describe.skipIf(!asRoot)(`another user's files in a shared folder (${NEEDS_ROOT}
     const got: Buffer[] = [];
     reader.stdout.on('data', (c: Buffer) => got.push(c));
     const closed = new Promise((resolve) => reader.on('close', resolve));
-    const { code, stderr } = await runMain([input(), '-o', fifo, '-f', 'hex', ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', fifo, '-f', 'hex', ...REGIONS, '-q']);
     await closed;
     expect(code, stderr).toBe(0);
     expect(Buffer.concat(got)).toEqual(expected);
@@ -262,7 +247,7 @@ describe('chains of links', () => {
     const real = file('real.hex');
     symlinkSync(real, join(dir, 'second.hex'));
     symlinkSync('second.hex', join(dir, 'first.hex'));
-    const { code, stderr } = await runMain([input(), '-o', join(dir, 'first.hex'), ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', join(dir, 'first.hex'), ...REGIONS, '-q']);
     expect(code, stderr).toBe(0);
     expect([lstatSync(join(dir, 'first.hex')).isSymbolicLink(), lstatSync(join(dir, 'second.hex')).isSymbolicLink()]).toEqual([true, true]);
     expect(readFileSync(real)).toEqual(expected);
@@ -277,7 +262,7 @@ describe('chains of links', () => {
     symlinkSync(join(dir, 'a', 'b'), join(dir, 'lb'));
     // lb/../out.hex: the kernel goes into a/b, then up to a; a lexical reading would say dir/out.hex.
     symlinkSync('lb/../out.hex', join(dir, 'link.hex'));
-    const { code, stderr } = await runMain([input(), '-o', join(dir, 'link.hex'), ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', join(dir, 'link.hex'), ...REGIONS, '-q']);
     expect(code, stderr).toBe(0);
     expect(readFileSync(real)).toEqual(expected);
     expect(existsSync(join(dir, 'out.hex'))).toBe(false);
@@ -287,7 +272,7 @@ describe('chains of links', () => {
     const expected = await expectedHex();
     symlinkSync(join(dir, 'missing.hex'), join(dir, 'second.hex'));
     symlinkSync(join(dir, 'second.hex'), join(dir, 'first.hex'));
-    const { code, stderr } = await runMain([input(), '-o', join(dir, 'first.hex'), ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', join(dir, 'first.hex'), ...REGIONS, '-q']);
     expect(code, stderr).toBe(0);
     expect(lstatSync(join(dir, 'first.hex')).isFile()).toBe(true);
     expect(readFileSync(join(dir, 'first.hex'))).toEqual(expected);
@@ -297,7 +282,7 @@ describe('chains of links', () => {
   it('a loop of links is one line, and nothing is replaced', async () => {
     symlinkSync(join(dir, 'b.hex'), join(dir, 'a.hex'));
     symlinkSync(join(dir, 'a.hex'), join(dir, 'b.hex'));
-    const { code, stderr } = await runMain([input(), '-o', join(dir, 'a.hex'), ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', join(dir, 'a.hex'), ...REGIONS, '-q']);
     expect([code, stderr]).toEqual([4, expect.stringMatching(/a\.hex: error: cannot write it: too many levels of symbolic links\n$/)]);
     expect(lstatSync(join(dir, 'a.hex')).isSymbolicLink()).toBe(true);
     expect(temporaries()).toEqual([]);
@@ -356,7 +341,7 @@ describe('several outputs are put in place together or not at all', () => {
   it('a configured output that cannot be written leaves the other one as it was', async () => {
     const kept = file('a.hex');
     file('flashcut.config.json', JSON.stringify({ output: ['a.hex', 'missing/b.hex'] }));
-    const { code, stderr } = await runMain([input(), ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), ...REGIONS, '-q']);
     expect([code, stderr]).toEqual([4, expect.stringMatching(/^flashcut: .*missing\/b\.hex: error: cannot write it: no such file or directory\n$/)]);
     expect(readFileSync(kept, 'utf8')).toBe(OLD);
     expect(temporaries()).toEqual([]);
@@ -366,7 +351,7 @@ describe('several outputs are put in place together or not at all', () => {
     const kept = file('a.hex');
     execFileSync('mknod', [join(dir, 'full'), 'c', '1', '7']);
     file('flashcut.config.json', JSON.stringify({ output: ['a.hex', 'full'], format: 'hex' }));
-    const { code, stderr } = await runMain([input(), ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), ...REGIONS, '-q']);
     expect([code, stderr]).toEqual([4, expect.stringMatching(/full: error: cannot write it: no space left on device\n$/)]);
     expect(readFileSync(kept, 'utf8')).toBe(OLD);
     expect(temporaries()).toEqual([]);
@@ -375,7 +360,7 @@ describe('several outputs are put in place together or not at all', () => {
   it('a --split file that is a folder fails before any file is replaced', async () => {
     const flash = file('out.FLASH.bin');
     mkdirSync(join(dir, 'out.IDFLASH.bin'));
-    const { code, stderr } = await runMain([input(), '-o', join(dir, 'out.bin'), '--split', ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', join(dir, 'out.bin'), '--split', ...REGIONS, '-q']);
     expect([code, stderr]).toEqual([2, expect.stringMatching(/out\.IDFLASH\.bin' is a folder/)]);
     expect(readFileSync(flash, 'utf8')).toBe(OLD);
   });
@@ -524,7 +509,7 @@ describe('no output replaces a file the run read', () => {
     file('memory.ld', readFileSync(join(ROOT, 'samples/stm32-seed/memory.ld')));
     const script = file('app.ld', readFileSync(join(ROOT, 'samples/stm32-seed/sane.ld')));
     const before = readFileSync(script);
-    const { code, stderr } = await runMain([input(), '--ld', script, '-f', 'hex', '-o', script, '-q']);
+    const { code, stderr } = await runCli([input(), '--ld', script, '-f', 'hex', '-o', script, '-q']);
     expect(code).toBe(2);
     refused(stderr, 'the linker script');
     expect(readFileSync(script)).toEqual(before);
@@ -533,7 +518,7 @@ describe('no output replaces a file the run read', () => {
   it('a file the linker script INCLUDEs', async () => {
     const memory = file('memory.ld', 'MEMORY { FLASH (rx) : ORIGIN = 0x08000000, LENGTH = 64K }\n');
     const script = file('app.ld', 'INCLUDE memory.ld\n');
-    const { code, stderr } = await runMain([input(), '--ld', script, '-f', 'hex', '-o', memory, '-q']);
+    const { code, stderr } = await runCli([input(), '--ld', script, '-f', 'hex', '-o', memory, '-q']);
     expect(code).toBe(2);
     refused(stderr, 'a file the linker script INCLUDEs');
     expect(readFileSync(memory, 'utf8')).toMatch(/^MEMORY/);
@@ -541,7 +526,7 @@ describe('no output replaces a file the run read', () => {
 
   it('the project configuration', async () => {
     const config = file('flashcut.config.json', JSON.stringify({ windows: ['FLASH=0x08000000:64K'] }));
-    const { code, stderr } = await runMain([input(), '-f', 'hex', '-o', config, '-q']);
+    const { code, stderr } = await runCli([input(), '-f', 'hex', '-o', config, '-q']);
     expect(code).toBe(2);
     refused(stderr, 'the project configuration');
     expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ windows: ['FLASH=0x08000000:64K'] });
@@ -551,7 +536,7 @@ describe('no output replaces a file the run read', () => {
     const elf = input();
     const twin = join(dir, 'twin.hex');
     linkSync(elf, twin);
-    const { code, stderr } = await runMain([elf, '-o', twin, ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([elf, '-o', twin, ...REGIONS, '-q']);
     expect(code).toBe(2);
     refused(stderr, 'the input file');
     expect(readFileSync(elf)).toEqual(readFileSync(SAMPLE));
@@ -570,7 +555,7 @@ describe('no output replaces a file the run read', () => {
 
   it('a --split file that is an input', async () => {
     const flashBin = file('app.FLASH.bin', new Uint8Array(64).fill(7));
-    const { code, stderr } = await runMain([`${flashBin}@0x08000000`, '-o', join(dir, 'app.bin'), '--split', '-r', 'FLASH=0x08000000:64K', '-q']);
+    const { code, stderr } = await runCli([`${flashBin}@0x08000000`, '-o', join(dir, 'app.bin'), '--split', '-r', 'FLASH=0x08000000:64K', '-q']);
     expect(code).toBe(2);
     refused(stderr, 'the input file');
     expect(readFileSync(flashBin)).toEqual(Buffer.alloc(64, 7));
@@ -581,21 +566,21 @@ describe('replacing a file', () => {
   it('keeps its mode', async () => {
     const out = file('out.hex');
     chmodSync(out, 0o640);
-    expect((await runMain([input(), '-o', out, ...REGIONS, '-q'])).code).toBe(0);
+    expect((await runCli([input(), '-o', out, ...REGIONS, '-q'])).code).toBe(0);
     expect(statSync(out).mode & 0o7777).toBe(0o640);
   });
 
   it.skipIf(!asRoot)('keeps its owner where permitted (root only: chown)', async () => {
     const out = file('out.hex');
     chownSync(out, 65534, 65534);
-    expect((await runMain([input(), '-o', out, ...REGIONS, '-q'])).code).toBe(0);
+    expect((await runCli([input(), '-o', out, ...REGIONS, '-q'])).code).toBe(0);
     expect([statSync(out).uid, statSync(out).gid]).toEqual([65534, 65534]);
   });
 
   it('works for a name of 255 bytes, the usual limit, since the temporary name is short', async () => {
     const out = join(dir, 'a'.repeat(251) + '.hex');
     writeFileSync(out, OLD);
-    const { code, stderr } = await runMain([input(), '-o', out, ...REGIONS, '-q']);
+    const { code, stderr } = await runCli([input(), '-o', out, ...REGIONS, '-q']);
     expect(code, stderr).toBe(0);
     expect(readFileSync(out, 'latin1')).toMatch(/^:020000040800F2/);
     expect(existsSync(out)).toBe(true);

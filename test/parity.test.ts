@@ -1,9 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkParity, libraryOutcome } from './helpers/parity.js';
 import { runCli } from './helpers/run-cli.js';
+import { tempFolder } from './helpers/temp.js';
 
 // The core owns every rule: every conversion runCli runs (all of the CLI tests') is run through
 // the library too, with the options the command line maps to, and must give the same bytes or
@@ -14,8 +13,7 @@ const BROKEN = `${SEED}/broken.elf`;
 const SANE = `${SEED}/sane.elf`;
 const REGIONS = ['-r', 'FLASH=0x08000000:0xFF00', '-r', 'IDFLASH=0x0800FF00:256'];
 const F4 = '@Internal Flash  /0x08000000/04*016Kg,01*064Kg,03*128Kg';
-const dir = mkdtempSync(join(tmpdir(), 'flashcut-parity-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempFolder('parity').path;
 
 /** One conversion for each rule; OUT stands for the output file (its extension picks the format). */
 const CASES: readonly (readonly string[])[] = [

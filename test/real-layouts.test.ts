@@ -1,9 +1,8 @@
 import { findingsInCliWords } from '../src/cli/option-flags.js';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseElf } from '../src/read/elf/parse.js';
 import { inspectInput, sectionPlacements } from '../src/pipeline/inspect.js';
 import { parseRegion } from '../src/config/option-syntax.js';
@@ -11,9 +10,9 @@ import { buildElf, pattern, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE } from './helper
 import { parseReport } from './helpers/report-schema.js';
 import { runCli } from './helpers/run-cli.js';
 import { describeWithTools } from './helpers/tools.js';
+import { tempFolder } from './helpers/temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'flashcut-real-layouts-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempFolder('real-layouts').path;
 
 /** A vector table (SP in SRAM, reset into .text) followed by a counting pattern. */
 function code(size: number, littleEndian: boolean, reset = 0x0800_0041): Uint8Array {

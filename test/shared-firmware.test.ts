@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FlashcutError } from '../src/errors.js';
 import { convert } from '../src/pipeline/convert.js';
 import { inspectInput } from '../src/pipeline/inspect.js';
@@ -14,6 +13,7 @@ import type { FlashWindow } from '../src/windows/window.js';
 import { parseRegion } from '../src/config/option-syntax.js';
 import { EXPECTED_FINDINGS, KNOWN_DISAGREEMENTS, REFUSED } from './shared-firmware-expectations.js';
 import { describeWithTools, inCI } from './helpers/tools.js';
+import { tempFolder } from './helpers/temp.js';
 
 // Real firmware from public repositories (../shared/firmware, beside the checkout in CI; see its
 // README.md): every file with each of its window sets is converted by flashcut and, independently,
@@ -185,8 +185,7 @@ function flashcutImage(bytes: Uint8Array, windows: readonly FlashWindow[] | unde
   }
 }
 
-const work = mkdtempSync(join(tmpdir(), 'flashcut-shared-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('shared').path;
 
 if (!existsSync(join(FIRMWARE, 'MANIFEST.tsv'))) {
   if (inCI) {

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checksumByName } from '../src/checksums/checksum.js';
 import { planConversion } from '../src/pipeline/convert.js';
 import { findSymbol } from '../src/read/elf/symbols.js';
@@ -17,28 +16,26 @@ import { mergeImages } from '../src/select/merge.js';
 import { parseRegion } from '../src/config/option-syntax.js';
 import { pattern } from './helpers/elf-builder.js';
 import { decodeIntelHex } from './helpers/ihex-decode.js';
-import { imageToMap } from './helpers/images.js';
+import { image, imageToMap } from './helpers/images.js';
 import { Random } from './helpers/random.js';
-import { describeWithTools } from './helpers/tools.js';
+import { describeWithTools, srecCat } from './helpers/tools.js';
+import { tempFolder } from './helpers/temp.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const work = mkdtempSync(join(tmpdir(), 'flashcut-transforms-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = tempFolder('transforms').path;
 
 const FLASH = parseRegion('FLASH=0x08000000:0xFF00');
 const IDFLASH = parseRegion('IDFLASH=0x0800FF00:256');
-const image = (...parts: [number, Uint8Array, string?][]) =>
-  MemoryImage.from(parts.map(([address, bytes, origin], i) => ({ address, bytes, origin: origin ?? `part ${i}` })));
 const hexText = (img: MemoryImage) => new TextDecoder().decode(collectBytes(intelHex.write(img, {})));
 const mapOf = (img: MemoryImage) => decodeIntelHex(hexText(img)).bytes;
 const sampleImage = (name: string) => planConversion(readFileSync(join(root, `samples/stm32-seed/${name}.elf`)), { windows: [FLASH, IDFLASH] }).image;
 
 /** Runs srec_cat over `img` (as Intel HEX) with `filters`, and decodes its Intel HEX output. */
-function srecCat(img: MemoryImage, filters: (file: string) => string[]): Map<number, number> {
+function viaSrecCat(img: MemoryImage, filters: (file: string) => string[]): Map<number, number> {
   const input = join(work, 'in.hex');
   const output = join(work, 'out.hex');
   writeFileSync(input, hexText(img));
-  execFileSync('srec_cat', [...filters(input), '-o', output, '-intel']);
+  srecCat([...filters(input), '-o', output, '-intel']);
   return decodeIntelHex(readFileSync(output, 'latin1')).bytes;
 }
 
@@ -164,14 +161,14 @@ describeWithTools('transforms against srec_cat and binutils', ['srec_cat', 'arm-
     const img = sampleImage(name);
     const ours = alignToWriteUnit(img, unit, 0xff).image;
     for (const r of ours.ranges()) expect([r.start % unit, r.end % unit]).toEqual([0, 0]);
-    const theirs = srecCat(img, (f) => [f, '-intel', '-fill', '0xFF', '-within', f, '-intel', '-range-pad', String(unit)]);
+    const theirs = viaSrecCat(img, (f) => [f, '-intel', '-fill', '0xFF', '-within', f, '-intel', '-range-pad', String(unit)]);
     expect(mapOf(ours)).toEqual(theirs);
   });
 
   it('--pad-window equals srec_cat -fill over the windows', () => {
     const img = sampleImage('broken');
     const ours = padWindows(img, [FLASH, IDFLASH], 0xff).image;
-    expect(mapOf(ours)).toEqual(srecCat(img, (f) => [f, '-intel', '-fill', '0xFF', '0x08000000', '0x08010000']));
+    expect(mapOf(ours)).toEqual(viaSrecCat(img, (f) => [f, '-intel', '-fill', '0xFF', '0x08000000', '0x08010000']));
   });
 
   it.each(['crc32', 'crc32-stm32', 'sum32'] as const)('%s inserted over a padded window equals srec_cat', (algorithmName) => {
@@ -181,7 +178,7 @@ describeWithTools('transforms against srec_cat and binutils', ['srec_cat', 'arm-
     const filter = { crc32: ['-crc32-l-e'], 'crc32-stm32': ['-STM32'], sum32: ['-checksum-positive-l-e'] }[algorithmName];
     const extra = algorithmName === 'sum32' ? ['4', '1'] : [];
     // srec_cat computes over all its data: the placeholder is cropped out first, then the result goes in.
-    const theirs = srecCat(padded, (f) => [f, '-intel', '-exclude', `0x${where.toString(16)}`, `0x${(where + 4).toString(16)}`, ...filter, `0x${where.toString(16)}`, ...extra]);
+    const theirs = viaSrecCat(padded, (f) => [f, '-intel', '-exclude', `0x${where.toString(16)}`, `0x${(where + 4).toString(16)}`, ...filter, `0x${where.toString(16)}`, ...extra]);
     expect(mapOf(ours.image)).toEqual(theirs);
   });
 

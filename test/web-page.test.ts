@@ -129,9 +129,7 @@ describeWithTools('the browser page in chromium', ['chromium'], () => {
     const bad = path.join(scratch, 'bad.hex');
     writeFileSync(bad, ':020000040800F2\r\n:10000000000102030405060708090A0B0C0D0E0F00\r\n:00000001FF\r\n');
     await convert([bad], {}, 'hex');
-    const cwd = process.cwd();
-    process.chdir(scratch);
-    const cli = await runCli(['bad.hex', '-o', '-']).finally(() => process.chdir(cwd));
+    const cli = await runCli(['bad.hex', '-o', '-'], { cwd: scratch });
     expect(cli.code).toBe(1);
     await expect.poll(() => page.isVisible('#error')).toBe(true);
     expect(await page.textContent('#error')).toBe(cli.stderr.trim());

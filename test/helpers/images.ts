@@ -22,3 +22,8 @@ export function imageToMap(image: MemoryImage): Map<number, number> {
 
 /** Bytes as text, for decoders of text formats. */
 export const text = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
+
+/** An image of the given bytes at each address; a part's origin is its own or `part N`. */
+export function image(...parts: readonly (readonly [number, Uint8Array, string?])[]): MemoryImage {
+  return MemoryImage.from(parts.map(([address, bytes, origin], i) => ({ address, bytes, origin: origin ?? `part ${i}` })));
+}

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, it } from 'vitest';
@@ -37,4 +38,9 @@ export function describeWithTools(title: string, tools: readonly string[], body:
     console.warn(`skipping "${title}": ${missing.join(', ')} not installed (CI requires it)`);
     describe(title, () => it.skip(`needs ${missing.join(', ')} (not installed; CI requires it)`, () => {}));
   }
+}
+
+/** Runs SRecord's srec_cat, the oracle for merging, filling and checksums, with `args` (it writes the file its `-o` names). */
+export function srecCat(args: readonly string[]): void {
+  execFileSync('srec_cat', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
