@@ -105,7 +105,7 @@ describe('flashcut CLI', () => {
     [[broken, '-o', 'x.hex', '--record-length', '300'], /^flashcut: error: --record-length 300: an Intel HEX record holds 1 to 255 bytes$/m],
     [[broken, '-o', 'x.bin', '--fill', '0x100'], /^flashcut: error: --fill 256: the fill value is a byte/m],
     [[broken, '-o', 'x.hex', '--fill', '0x100', '--fill-gaps'], /^flashcut: error: --fill 256: the fill value is a byte/m],
-    [[broken, '-o', 'x.hex', '--base', '0x08000000'], /--base shape a BIN file, and no output is BIN/],
+    [[broken, '-o', 'x.hex', '--base', '0x08000000'], /--base shapes a BIN file, and no output is BIN/],
     [[broken, '-o', 'x.bin', '--split', '-r', 'A=0x08000000:64K', '-r', 'a=0x08010000:64K'], /two flash windows are called A and a/],
     [[broken, '-o', 'x.bin', '--split', '-r', 'A=0x08000000:64K', '-r', 'B=0x08008000:64K'], /--split: windows A and B overlap/],
     [[broken, '-o', 'x.hex', '--record-length', 'abc'], /--record-length: 'abc' is not a number/],

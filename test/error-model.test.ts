@@ -6,6 +6,8 @@ import { readInput } from '../src/read/read-input.js';
 import { rawBinary } from '../src/write/bin.js';
 import { MemoryImage } from '../src/image/memory-image.js';
 import { parseChecksumSpec, parseRegion } from '../src/config/option-syntax.js';
+import { convert, type ConvertOptions } from '../src/pipeline/convert.js';
+import { readFileSync } from 'node:fs';
 
 describe('the error model', () => {
   it.each([
@@ -18,6 +20,27 @@ describe('the error model', () => {
   ])('%s is kind %s, exit %i', (error, kind, exitCode) => {
     expect(error.kind).toBe(kind);
     expect(describeError(error).exitCode).toBe(exitCode);
+  });
+
+  describe('the library refuses what it cannot do, as the command line does', () => {
+    const elf = new Uint8Array(readFileSync(new URL('../samples/stm32-seed/broken.elf', import.meta.url)));
+    const windows = [parseRegion('FLASH=0x08000000:0xFF00'), parseRegion('IDFLASH=0x0800FF00:256')];
+    it('a misspelt option is a usage error naming the likely one, not silently the default', () => {
+      const error = thrown(() => convert(elf, { windows, recordLenght: 0 } as ConvertOptions));
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error.message).toBe('options.recordLenght is not a conversion option: did you mean options.recordLength?');
+      expect(thrown(() => convert(elf, { windows, ['__proto__']: 1 } as unknown as ConvertOptions)).message).toMatch(/^options\.__proto__ is not a conversion option$/);
+    });
+    it('split, which makes one file per window, is refused by convert (it returns one output)', () => {
+      const error = thrown(() => convert(elf, { windows, format: 'bin', split: true }));
+      expect(error).toMatchObject({ kind: 'usage', option: 'split' });
+      expect(convert(elf, { windows, format: 'bin' }).output.length).toBeGreaterThan(0);
+    });
+    it('an ELF with no file bytes to load names the input in the place, not the message', () => {
+      const noSegments = elf.slice();
+      new DataView(noSegments.buffer).setUint16(44, 0, true); // e_phnum = 0
+      expect(thrown(() => convert(noSegments, { windows }))).toMatchObject({ file: 'input', message: 'nothing to write: no loadable segment has file bytes (PT_LOAD with p_filesz > 0)' });
+    });
   });
 
   it('an error nobody classified is internal, not a user error', () => {

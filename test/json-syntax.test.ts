@@ -63,4 +63,10 @@ describe('jsonPlaces', () => {
     expect([at('windows'), at('windows[1]'), at('flashcut.recordLength'), at('flashcut.deep.x')]).toEqual(['"windows', '"B"],\n  ', '"recordL', '"x": [1]']);
     expect(places.has('flashcut.deep.x[0]')).toBe(false);
   });
+
+  it('places a key given twice where its last value is, the one JSON.parse keeps', () => {
+    const text = '{\n  "region": ["A"],\n  "region": 5\n}';
+    expect(JSON.parse(text)).toEqual({ region: 5 });
+    expect(text.slice(jsonPlaces(text).get('region'))).toMatch(/^"region": 5/);
+  });
 });

@@ -81,6 +81,21 @@ describe('special files are written, not replaced', () => {
     expect(temporaries()).toEqual([]);
   });
 
+  it('--split beside a FIFO or a character device is refused: its files would be new files beside the device (/dev/null.FLASH)', async () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    // As root a regression would write /dev/null.FLASH, so a link to the device stands in for it there.
+    const device = asRoot ? join(dir, 'null-link') : '/dev/null';
+    if (asRoot) symlinkSync('/dev/null', device);
+    for (const target of [fifo, device]) {
+      const { code, stderr } = await runCli([input(), '-o', target, '-f', 'bin', '--split', ...REGIONS]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(new RegExp(`^flashcut: error: --split names one BIN file per window after the output, and '${target}' is a (FIFO|character device): give a file name\n$`));
+      expect(readdirSync(dir).filter((f) => f.includes('.FLASH') || f.includes('.IDFLASH'))).toEqual([]);
+    }
+    expect(existsSync('/dev/null.FLASH')).toBe(false);
+  });
+
   // The system's /dev/null and /dev/stdout are tried only where a regression cannot replace
   // them (not as root); as root, the same kinds of node made in the test folder stand in.
   it.skipIf(asRoot)('/dev/null stays the system device', async () => {

@@ -58,7 +58,7 @@ describe('the CLI and the library decide alike', () => {
     const argv = [SANE, '-o', join(dir, 'x.hex'), '--base', '0x08000000'];
     // The library refuses --base for HEX; a CLI that wrote the file would have decided alone.
     await expect(checkParity(argv, { code: 0, stdoutBytes: Buffer.alloc(0), stderr: '' })).rejects.toThrow(/parity: the library decides otherwise/);
-    expect(await libraryOutcome(argv)).toEqual({ error: 'exit 2: --base shape a BIN file, and no output is BIN (for HEX and the others use --pad-window, --fill-gaps)' });
+    expect(await libraryOutcome(argv)).toEqual({ error: 'exit 2: --base shapes a BIN file, and no output is BIN (for HEX and the others use --pad-window, --fill-gaps)' });
   });
 
   it('an error the library does not raise is a difference', async () => {

@@ -116,7 +116,8 @@ export function jsonPlaces(text: string, depth = 3): Map<string, number> {
       continue;
     }
     const path = child();
-    if (path !== undefined && open.length <= depth && !places.has(path)) places.set(path, parent?.index === undefined ? (key?.at ?? i) : i);
+    // A key given twice counts at its last place, as JSON.parse keeps its last value.
+    if (path !== undefined && open.length <= depth) places.set(path, parent?.index === undefined ? (key?.at ?? i) : i);
     if (parent?.index !== undefined) parent.index++;
     key = undefined;
     if (c === '{' || c === '[') {

@@ -1,5 +1,5 @@
 import type { Hash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import { planConversion, splitByWindow, writePlan, type ConversionPlan, type ConvertOptions } from '../pipeline/convert.js';
 import { FlashcutError, inFile, IoError, UsageError } from '../errors.js';
 import type { OutputFormat, SrecType } from '../write/format.js';
@@ -21,7 +21,7 @@ import type { MemoryImage } from '../image/memory-image.js';
 import { describeError, errorLine, EXIT } from './error-report.js';
 import { findingsInCliWords } from './option-flags.js';
 import { openInputFile, type OpenInput } from './file-source.js';
-import { FilesRead, isSystemError, systemText } from './files-read.js';
+import { FilesRead, isSystemError, kindOf, systemText } from './files-read.js';
 import { findingLines, inspectLines } from './inspect-view.js';
 import { errorDocument, reportDocument, type OutputRecord, type ReportStatus } from './json-report.js';
 import { COMMANDS, isStdinInput, parseCommandLine, type CommandLine } from './options.js';
@@ -174,6 +174,7 @@ function outputTargets(settings: Settings, read: FilesRead): OutputTarget[] {
     throw new UsageError('--json prints the report on standard output: write the image to a file (-o FILE)');
   }
   if (args.split && outputs.includes('-')) throw new UsageError('--split writes one BIN file per window: it needs an output file, not standard output');
+  if (args.split) for (const path of outputs) refuseSplitBesideSpecialFile(path);
   return outputs.map((path) => ({ path, format: chooseFormat(settings.format, path) }));
 }
 
@@ -396,7 +397,15 @@ function checkOutputPath(target: string, read: FilesRead): void {
   read.refuseOverwriting(target);
 }
 
-function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
+/** --split names its files after the output: beside a device or FIFO (`/dev/null.FLASH`) they would be new files in a system folder. */
+function refuseSplitBesideSpecialFile(target: string): void {
+  const stats = statOrUndefined(target);
+  if (stats && !stats.isFile() && !stats.isDirectory()) {
+    throw new UsageError(`--split names one BIN file per window after the output, and '${target}' is ${kindOf(stats)}: give a file name`);
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
   try {
     return statSync(path);
   } catch {

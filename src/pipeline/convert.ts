@@ -14,6 +14,7 @@ import type { FirmwareInput } from '../read/input.js';
 import { readInput } from '../read/read-input.js';
 import { assertWritable, type DfuseLayout } from '../windows/dfuse-layout.js';
 import { windowsFrom, type WindowSource } from './window-source.js';
+import { nearest } from '../config/option-table.js';
 
 /** An output format: its name (`hex`, `bin`, ...) or a format object. */
 export type FormatChoice = string | OutputFormat;
@@ -42,6 +43,22 @@ export interface ConvertOptions extends Omit<WriteOptions, 'startAddress'>, Omit
   readonly checksums?: readonly ChecksumSpec[] | undefined;
   /** One BIN per window (splitByWindow): every format must be BIN and the windows must not overlap. */
   readonly split?: boolean | undefined;
+}
+
+/** Every option's name, so that a misspelt one (`recordLenght`) is refused rather than silently ignored, as the command line refuses it. */
+const OPTION_NAMES: { readonly [K in keyof Required<ConvertOptions>]: true } = {
+  windows: true, format: true, startAddress: true, overlap: true, checksums: true, split: true,
+  recordLength: true, eol: true, base: true, fill: true, padTo: true, maxGap: true, srecHeader: true, srecType: true,
+  dfuAlt: true, dfuTargetName: true, dfuVendor: true, dfuProduct: true, dfuDevice: true, uf2Family: true,
+  padWindows: true, fillGaps: true, align: true,
+};
+
+function refuseUnknownOptions(options: ConvertOptions): void {
+  for (const key of Object.keys(options)) {
+    if (Object.hasOwn(OPTION_NAMES, key)) continue;
+    const meant = nearest(key, Object.keys(OPTION_NAMES));
+    throw new UsageError(`options.${key} is not a conversion option${meant ? `: did you mean options.${meant}?` : ''}`, { option: key });
+  }
 }
 
 /** One input and what the conversion keeps of it. */
@@ -103,6 +120,7 @@ export function planConversion(inputs: Uint8Array | FirmwareInput | readonly Fir
   const firmware = inputList(inputs);
   const first = firmware[0];
   if (!first) throw new UsageError('no input to convert');
+  refuseUnknownOptions(options);
   const formats = formatsOf(options.format);
   checkOutputOptions(options, formats);
   const source = windowsFrom(options.windows);
@@ -141,7 +159,7 @@ function checkOutputOptions(options: ConvertOptions, formats: readonly OutputFor
   const binOnly = (['base', 'padTo', 'maxGap'] as const).filter((name) => options[name] !== undefined);
   if (binOnly.length > 0 && !formats.some((f) => f.name === 'bin')) {
     throw new UsageError(
-      `${binOnly.map((name) => `options.${name}`).join(', ')} shape a BIN file, and no output is BIN (for HEX and the others use options.padWindows, options.fillGaps)`,
+      `${binOnly.map((name) => `options.${name}`).join(', ')} ${binOnly.length === 1 ? 'shapes' : 'shape'} a BIN file, and no output is BIN (for HEX and the others use options.padWindows, options.fillGaps)`,
       { option: binOnly[0] },
     );
   }
@@ -153,7 +171,7 @@ function checkOutputOptions(options: ConvertOptions, formats: readonly OutputFor
 function refuseElfWithoutFileBytes(selected: readonly InputSelection[]): void {
   for (const { input } of selected) {
     if (input.format === 'elf' && input.elf.loadSegments.every((s) => s.fileSize === 0)) {
-      throw new LayoutError(`nothing to write: ${input.name} has no loadable segment with file bytes (PT_LOAD with p_filesz > 0)`);
+      throw new LayoutError('nothing to write: no loadable segment has file bytes (PT_LOAD with p_filesz > 0)', { file: input.name });
     }
   }
 }
@@ -192,8 +210,15 @@ export function writePlan(plan: ConversionPlan, image: MemoryImage = plan.image)
   return plan.format.write(image, plan.writeOptions);
 }
 
-/** Converts inputs in memory: the output file's bytes and the plan behind them. */
+/**
+ * Converts inputs in memory: the output file's bytes and the plan behind them. Throws
+ * UsageError for `split`, which makes one file per window: use planConversion, splitByWindow
+ * and writePlan for those.
+ */
 export function convert(inputs: Uint8Array | FirmwareInput | readonly FirmwareInput[], options: ConvertOptions = {}): { output: Uint8Array; plan: ConversionPlan } {
+  if (options.split) {
+    throw new UsageError('options.split makes one file per window, and convert returns one: call planConversion, then writePlan for each part of splitByWindow', { option: 'split' });
+  }
   const plan = planConversion(inputs, options);
   return { output: collectBytes(writePlan(plan)), plan };
 }

@@ -44,6 +44,7 @@ const CLI_ONLY: readonly RegExp[] = [
   /error: standard input can be read once/,
   /error: --json prints the report on standard output/,
   /error: --split writes one BIN file per window: it needs an output file, not standard output/,
+  /error: --split names one BIN file per window after the output, and '.*' is a (FIFO|character device|block device|socket|special file): give a file name/,
   /error: cannot tell the output format from '.*'/,
   /error: .*: no such input file, and no such command/,
   /error: cannot write it: /,
