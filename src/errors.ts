@@ -89,6 +89,19 @@ export function inFile<T>(file: string | undefined, read: () => T): T {
   }
 }
 
+/**
+ * Runs `run` and marks any FlashcutError it throws as about the library option `option` (one the
+ * error has already is kept), so that a front end can say where that option's value was given.
+ */
+export function aboutOption<T>(option: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof FlashcutError) error.at({ option });
+    throw error;
+  }
+}
+
 /** The input breaks its format's rules; `offset` is the byte where it was seen, `line`/`column` its place in a text format. */
 export class FormatError extends FlashcutError {
   constructor(message: string, offset?: number, where: Omit<ErrorPlace, 'offset'> = {}) {

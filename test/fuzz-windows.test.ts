@@ -27,7 +27,8 @@ describe('seeded mutations', () => {
     const target = TEXT_TARGETS.find((t) => file.startsWith('fuzz-') && file.endsWith(`.${t.name}`));
     return target ? [[file, target] as const] : [];
   });
-  it.skipIf(regressions.length === 0)('regression mutants: none saved in test/fuzz-regressions yet (npm run fuzz saves them)', () => {});
+  // Declared only for an empty folder: with files saved, a passing "none saved" line would say the opposite.
+  if (regressions.length === 0) it.skip('regression mutants: none saved in test/fuzz-regressions yet (npm run fuzz saves them)', () => {});
   it.runIf(regressions.length > 0).each(regressions)('regression %s keeps the contract', (file, target) => {
     try {
       target.attempt(readFileSync(join(REGRESSIONS_DIR, file), 'utf8'));

@@ -1,7 +1,7 @@
 import type { Hash } from 'node:crypto';
 import { existsSync, statSync, type Stats } from 'node:fs';
 import { planConversion, splitByWindow, writePlan, type ConversionPlan, type ConvertOptions } from '../pipeline/convert.js';
-import { FlashcutError, inFile, IoError, UsageError } from '../errors.js';
+import { aboutOption, inFile, IoError, UsageError } from '../errors.js';
 import type { OutputFormat, SrecType } from '../write/format.js';
 import { formatByName, formatForPath, outputFormats } from '../write/registry.js';
 import { uf2FamilyId } from '../write/uf2-families.js';
@@ -363,13 +363,7 @@ function writeUnit(args: CliArgs): number | undefined {
  * that gave it.
  */
 function optionValue<T>(option: string, text: string | undefined, parse: (text: string, what: string) => T): T | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return parse(text, `options.${option}`);
-  } catch (error) {
-    if (error instanceof FlashcutError) error.at({ option });
-    throw error;
-  }
+  return text === undefined ? undefined : aboutOption(option, () => parse(text, `options.${option}`));
 }
 
 function header(args: CliArgs, failed: boolean, exitCode: number): { version: string; command: CliArgs['command']; status: ReportStatus; exitCode: number } {

@@ -6,7 +6,7 @@
  * front end shows in its own words.
  */
 
-import { UsageError } from '../errors.js';
+import { aboutOption, UsageError } from '../errors.js';
 import { ADDRESS_SPACE_END, hex32, parseAddress, parseNumber, refuseLeadingZero } from '../numbers.js';
 import { checksumByName } from '../checksums/checksum.js';
 import type { Span } from '../image/spans.js';
@@ -28,12 +28,12 @@ export function parseRegion(text: string, source = '--region'): FlashWindow {
   if (!match) {
     throw new UsageError(`${what}: expected [NAME=]ORIGIN:LENGTH, e.g. FLASH=0x08000000:512K`, { option: 'windows' });
   }
-  const start = about('windows', () => {
+  const start = aboutOption('windows', () => {
     refuseLeadingZero(match[2] ?? '', text.trim(), `${WINDOWS} ${text}`);
     refuseLeadingZero(match[3] ?? '', text.trim(), `${WINDOWS} ${text}`);
     return parseAddress(match[2] ?? '', `${what} origin`);
   });
-  const length = about('windows', () => parseNumber(match[3] ?? '', `${what} length`));
+  const length = aboutOption('windows', () => parseNumber(match[3] ?? '', `${what} length`));
   if (length === 0) throw new UsageError(`${what}: the length is zero`, { option: 'windows' });
   if (start + length > ADDRESS_SPACE_END) {
     throw new UsageError(`${what}: ${hex32(start)} + ${length} bytes runs past the 32-bit address space`, { option: 'windows' });
@@ -51,7 +51,7 @@ const RANGE_PATTERN = /^([^-+]+)([-+])(.+)$/;
  * START-END (END exclusive) or START+LENGTH. Throws UsageError naming what is wrong.
  */
 export function parseChecksumSpec(text: string): ChecksumSpec {
-  return about('checksums', () => {
+  return aboutOption('checksums', () => {
     const what = `options.checksums '${text}'`;
     const match = SPEC_PATTERN.exec(text.trim());
     if (!match) throw new UsageError(`${what}: expected ALGORITHM@WHERE[:START-END], e.g. crc32@0x0800FFFC`);
@@ -70,14 +70,4 @@ function parseRange(rangeText: string, what: string): Span {
   const end = match[2] === '+' ? start + second : second;
   if (end <= start || end > ADDRESS_SPACE_END) throw new UsageError(`${what}: the range is empty or runs past the 32-bit address space`);
   return { start, end };
-}
-
-/** Runs `parse`, marking a UsageError it throws as about the library option `option`. */
-function about<T>(option: string, parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof UsageError) error.at({ option });
-    throw error;
-  }
 }

@@ -1,4 +1,4 @@
-import { FlashcutError } from '../errors.js';
+import { aboutOption } from '../errors.js';
 import { dfuseWindows, parseDfuseLayout, type DfuseLayout } from '../windows/dfuse-layout.js';
 import { flashWindowsOf } from '../windows/ld-windows.js';
 import { parseLinkerScript, type IncludeReader } from '../windows/ld-script.js';
@@ -59,7 +59,7 @@ export function windowsFrom(source: WindowSource | readonly FlashWindow[] | unde
       return { windows: undefined, dfuse: undefined, ram: undefined, notes: [] };
     case 'regions': {
       const label = source.label ?? 'options.windows';
-      const windows = ofOption('windows', () => source.regions.map((r) => (typeof r === 'string' ? parseRegion(r, label) : r)));
+      const windows = aboutOption('windows', () => source.regions.map((r) => (typeof r === 'string' ? parseRegion(r, label) : r)));
       return { windows: windows.length > 0 ? windows : undefined, dfuse: undefined, ram: undefined, notes: [] };
     }
     case 'ld': {
@@ -77,14 +77,4 @@ export function windowsFrom(source: WindowSource | readonly FlashWindow[] | unde
 
 function isWindowList(source: WindowSource | readonly FlashWindow[]): source is readonly FlashWindow[] {
   return Array.isArray(source);
-}
-
-/** Runs `read`; an error it throws names the library option whose value was wrong. */
-function ofOption<T>(option: string, read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof FlashcutError) error.at({ option });
-    throw error;
-  }
 }
