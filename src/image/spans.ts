@@ -64,13 +64,7 @@ export function subtractSpans(a: readonly Span[], b: readonly Span[]): Span[] {
  * Binary search: cheap for one range against many spans.
  */
 export function clipSorted(sorted: readonly Span[], range: Span): Span[] {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const mid = Math.floor((low + high) / 2);
-    if ((sorted[mid] as Span).end <= range.start) low = mid + 1;
-    else high = mid;
-  }
+  const low = firstEndingAfter(sorted, range.start);
   const out: Span[] = [];
   for (let i = low; i < sorted.length && (sorted[i] as Span).start < range.end; i++) {
     const s = sorted[i] as Span;
@@ -146,4 +140,16 @@ class MinHeap {
     }
     items[i] = last;
   }
+}
+
+/** The index of the first of the sorted, disjoint spans that ends after `address` (sorted.length if none): a binary search. */
+export function firstEndingAfter(sorted: readonly Span[], address: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = Math.floor((low + high) / 2);
+    if ((sorted[mid] as Span).end <= address) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

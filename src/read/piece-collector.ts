@@ -105,8 +105,9 @@ export class PieceCollector {
       lines: { file: this.name, addresses: this.runAddresses, numbers: this.runLines, lengths: this.runLengths },
     });
     this.length = 0;
+    // The small buffer was copied out and is reused; a grown store now belongs to the piece.
+    if (this.store) this.buffer = new Uint8Array(256);
     this.store = undefined;
-    this.buffer = new Uint8Array(256);
     this.runAddresses = [];
     this.runLines = [];
     this.runLengths = [];

@@ -2,7 +2,7 @@ import type { ElfFile, LoadSegment } from '../read/elf/types.js';
 import { contentsSpans, loadAddressAt, loadedBytes, sectionLabel, sectionLoadRange, segmentFileRange, segmentLoadRange, structureSpans } from '../read/elf/model.js';
 import { fewNames } from '../numbers.js';
 import { MemoryImage, type ImageChunk } from '../image/memory-image.js';
-import { clipSorted, intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
+import { clipSorted, firstEndingAfter, intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
 import type { FlashWindow } from '../windows/window.js';
 
 /**
@@ -108,6 +108,12 @@ export function selectPieces(pieces: readonly ImageChunk[], windows: readonly Fl
   };
   for (const piece of pieces) {
     const end = piece.address + piece.bytes.length;
+    if (insideOne(spans, piece.address, end)) {
+      // The common case of an image input: the whole piece is kept as it is.
+      kept.push({ origin: piece.origin, start: piece.address, end, sections: [] });
+      keptPieces.push(piece);
+      continue;
+    }
     let cursor = piece.address;
     // A binary search among the windows per piece, not a pass over all of them.
     for (const range of clipSorted(spans, { start: piece.address, end })) {
@@ -119,6 +125,12 @@ export function selectPieces(pieces: readonly ImageChunk[], windows: readonly Fl
     if (cursor < end) drop(piece, cursor, end);
   }
   return { windows, image: MemoryImage.from(keptPieces), kept, dropped };
+}
+
+/** Whether one of the sorted, disjoint spans holds all of [start, end): a binary search. */
+function insideOne(sorted: readonly Span[], start: number, end: number): boolean {
+  const span = sorted[firstEndingAfter(sorted, start)];
+  return span !== undefined && span.start <= start && end <= span.end;
 }
 
 /**
