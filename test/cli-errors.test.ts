@@ -39,6 +39,8 @@ const badPackage = file('package.json', JSON.stringify({ name: 'fw', flashcut: {
 const badSrecSum = file('sum.srec', 'S00600004844521B\nS1070000010203FF\n'.replace('S1070000010203FF', 'S1060000010203FF'));
 // Line 3 puts 0x09 at 0x08000001, where line 2 put 0x02.
 const overlapHex = file('overlap.hex', ':020000040800F2\n:0400000001020304F2\n:01000100090000\n:00000001FF\n'.replace(':01000100090000', ':0100010009F5'));
+const noEnd = file('no-end.hex', ':020000040800F2\n:0400000001020304F2\n\n');
+const noTermination = file('no-end.srec', 'S00600004844521B\nS107000001020304EE\n');
 const missing = join(dir, 'missing.elf');
 const out = join(dir, 'out.hex');
 
@@ -50,6 +52,8 @@ const ROWS: readonly [string, Row][] = [
     { kind: 'input', exitCode: 1, inputs: [truncated], args: REGIONS, file: truncated, offset: 0x34, message: /program header table .* runs past the end of the 100-byte file/ },
   ],
   ['a bad HEX checksum', { kind: 'input', exitCode: 1, inputs: [badHex], args: [], file: badHex, line: 2, column: 18, message: /checksum 0xF1 is wrong/ }],
+  ['a HEX without its end-of-file record', { kind: 'input', exitCode: 1, inputs: [noEnd], args: [], file: noEnd, line: 3, message: /^no end-of-file \(01\) record: the file is empty or cut short$/ }],
+  ['an S-record file without its termination record', { kind: 'input', exitCode: 1, inputs: [noTermination], args: [], file: noTermination, line: 3, message: /^no termination \(S7, S8 or S9\) record/ }],
   ['a bad S-record checksum', { kind: 'input', exitCode: 1, inputs: [badSrecSum], args: [], file: badSrecSum, line: 2, column: 15, message: /^checksum 0xFF is wrong: the record's bytes need 0xF3$/ }],
   [
     'two HEX records with different bytes at one address',

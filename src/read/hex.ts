@@ -30,7 +30,10 @@ export function readIntelHex(input: Uint8Array | ByteSource, name: string): Imag
   let startAddress: number | undefined;
   let endLine: number | undefined;
 
+  // The missing last record is placed on the line after the last one read, where it belongs.
+  let lastLine = 0;
   for (const line of recordLines(source)) {
+    lastLine = line.number;
     const bytes = line.bytes;
     if (endLine !== undefined) throw recordError(line, `a record after the end-of-file (01) record of line ${endLine}`);
     if (bytes[line.start] !== COLON) throw recordError(line, `expected ':' at the start of an Intel HEX record, found ${describeCharacter(bytes[line.start] as number)}`);
@@ -76,7 +79,7 @@ export function readIntelHex(input: Uint8Array | ByteSource, name: string): Imag
         throw recordError(line, `unknown record type ${hex2(type)} (Intel HEX has 00 to 05)`);
     }
   }
-  if (endLine === undefined) throw new FormatError('no end-of-file (01) record: the file is empty or cut short', source.size);
+  if (endLine === undefined) throw new FormatError('no end-of-file (01) record: the file is empty or cut short', source.size, { line: lastLine + 1 });
   return { format: 'hex', name, pieces: collector.pieces(), startAddress };
 }
 

@@ -26,7 +26,10 @@ export function readSrec(input: Uint8Array | ByteSource, name: string): ImageInp
   let startAddress: number | undefined;
   let endLine: number | undefined;
 
+  // The missing last record is placed on the line after the last one read, where it belongs.
+  let lastLine = 0;
   for (const line of recordLines(source)) {
+    lastLine = line.number;
     const bytes = line.bytes;
     if (endLine !== undefined) throw recordError(line, `a record after the termination record of line ${endLine}`);
     if (bytes[line.start] !== S) throw recordError(line, `expected 'S' at the start of an S-record, found ${describeCharacter(bytes[line.start] as number)}`);
@@ -60,6 +63,6 @@ export function readSrec(input: Uint8Array | ByteSource, name: string): ImageInp
       endLine = line.number;
     }
   }
-  if (endLine === undefined) throw new FormatError('no termination (S7, S8 or S9) record: the file is empty or cut short', source.size);
+  if (endLine === undefined) throw new FormatError('no termination (S7, S8 or S9) record: the file is empty or cut short', source.size, { line: lastLine + 1 });
   return { format: 'srec', name, pieces: collector.pieces(), startAddress };
 }
