@@ -32,6 +32,8 @@ export interface ErrorPlace {
   readonly line?: number | undefined;
   readonly column?: number | undefined;
   readonly offset?: number | undefined;
+  /** The other place an error is about, where there is one: the other record of an overlap. */
+  readonly related?: { readonly file: string; readonly line: number } | undefined;
   /**
    * The library option whose value is wrong (a ConvertOptions field, `recordLength`), when the
    * error is about one: a front end names it its own way, at the place it was given (a flag, a
@@ -53,6 +55,7 @@ export class FlashcutError extends Error {
   column: number | undefined;
   offset: number | undefined;
   option: string | undefined;
+  readonly related: ErrorPlace['related'];
   constructor(code: ErrorCode, message: string, place: ErrorPlace = {}) {
     super(message);
     this.name = new.target.name;
@@ -63,6 +66,7 @@ export class FlashcutError extends Error {
     this.column = place.column;
     this.offset = place.offset;
     this.option = place.option;
+    this.related = place.related;
   }
 
   /** Fills in the parts of `place` that are still unknown (a deeper reader's are kept) and returns the error. */

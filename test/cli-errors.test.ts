@@ -23,6 +23,8 @@ interface Row {
   readonly line?: number;
   readonly column?: number;
   readonly offset?: number;
+  /** The other place the error is about (the other record of an overlap), in --json. */
+  readonly related?: { readonly file: string; readonly line: number };
   readonly message: RegExp;
 }
 
@@ -57,7 +59,7 @@ const ROWS: readonly [string, Row][] = [
   ['a bad S-record checksum', { kind: 'input', exitCode: 1, inputs: [badSrecSum], args: [], file: badSrecSum, line: 2, column: 15, message: /^checksum 0xFF is wrong: the record's bytes need 0xF3$/ }],
   [
     'two HEX records with different bytes at one address',
-    { kind: 'input', exitCode: 1, inputs: [overlapHex], args: [], file: overlapHex, line: 3, message: new RegExp(`^different bytes at 0x08000001: 0x09 here, 0x02 at ${escaped(overlapHex)}:2$`) },
+    { kind: 'input', exitCode: 1, inputs: [overlapHex], args: [], file: overlapHex, line: 3, related: { file: overlapHex, line: 2 }, message: new RegExp(`^different bytes at 0x08000001: 0x09 here, 0x02 at ${escaped(overlapHex)}:2$`) },
   ],
   ['a bad HEX character', { kind: 'input', exitCode: 1, inputs: [badChar], args: [], file: badChar, line: 2, column: 16, message: /'G' in column 16 is not a hex digit/ }],
   ['a bad S-record count', { kind: 'input', exitCode: 1, inputs: [badSrec], args: [], file: badSrec, line: 2, message: /the count byte says 7 bytes follow, but 6 do/ }],
@@ -130,6 +132,7 @@ describe.each([
     const { kind, file: inFile, line: onLine, column } = error;
     expect({ kind, file: inFile, line: onLine, column }).toEqual({ kind: row.kind, file: row.file, line: row.line, column: row.column });
     if (row.offset !== undefined) expect(error.offset).toBe(row.offset);
+    expect(error.related).toEqual(row.related);
     expect(error.message).toMatch(row.message);
   });
 });

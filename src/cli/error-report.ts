@@ -19,6 +19,7 @@ export interface ErrorRecord {
   readonly line?: number | undefined;
   readonly column?: number | undefined;
   readonly offset?: number | undefined;
+  readonly related?: { readonly file: string; readonly line: number } | undefined;
 }
 
 /**
@@ -35,8 +36,8 @@ export function describeError(error: unknown, configPlaceOf?: ConfigPlaceOf): Er
       return { kind: 'input', code: 'format', exitCode: EXIT.input, message: inCliWords(error.message, { option, key: given.key }), file, line, column };
     }
     const { kind, code } = error;
-    const { file, line, column, offset } = option === undefined ? error : {};
-    return { kind, code, exitCode: EXIT_OF_KIND[kind], message: inCliWords(error.message), file, line, column, offset };
+    const { file, line, column, offset, related } = option === undefined ? error : {};
+    return { kind, code, exitCode: EXIT_OF_KIND[kind], message: inCliWords(error.message), file, line, column, offset, related };
   }
   // A system error no code of ours caught (a write to a closed stream, ...) is still io.
   if (isSystemError(error)) {

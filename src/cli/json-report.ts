@@ -136,8 +136,8 @@ export function reportDocument(header: ReportHeader, run: RunReport, outputs: re
 
 /** The `--json` document of a run that failed before an analysis: what went wrong (kind, code, message) and where. */
 export function errorDocument(header: ReportHeader, error: Omit<ErrorRecord, 'exitCode'>): object {
-  const { kind, code, message, file, line, column, offset } = error;
-  return { ...documentHeader(header), error: { kind, code, message, file, line, column, offset } };
+  const { kind, code, message, file, line, column, offset, related } = error;
+  return { ...documentHeader(header), error: { kind, code, message, file, line, column, offset, related } };
 }
 
 function documentHeader(header: ReportHeader): object {

@@ -85,7 +85,7 @@ export class MemoryImage {
       // A record file's line is the error's place (`fc.hex:9: error: ...`), and the message names the other.
       const [here, there] = recordAt(second, at) || !recordAt(first, at) ? [second, first] : [first, second];
       const place = recordAt(here, at);
-      if (place) throw new LayoutError(`different bytes at ${hex32(at)}: ${hex8(byteAt(here, at))} here, ${hex8(byteAt(there, at))} at ${originAt(there, at)}`, place);
+      if (place) throw new LayoutError(`different bytes at ${hex32(at)}: ${hex8(byteAt(here, at))} here, ${hex8(byteAt(there, at))} at ${originAt(there, at)}`, { ...place, related: recordAt(there, at) });
       throw new LayoutError(`${originAt(first, at)} and ${originAt(second, at)} put different bytes at ${hex32(at)} (${hex8(byteAt(first, at))} and ${hex8(byteAt(second, at))})`);
     }
     return new MemoryImage(chunks);
