@@ -55,20 +55,24 @@ async function expectedHex(): Promise<Buffer> {
   return readFileSync(out);
 }
 const temporaries = () => readdirSync(dir).filter((f) => f.startsWith('.flashcut-'));
+/** A reader of an existing FIFO (cat, as `user` if given): `kill` stops it, `bytes` is all it read once it has closed. */
+function readFifo(fifo: string, user?: { uid: number; gid: number }): { kill: () => void; bytes: Promise<Buffer> } {
+  const reader = spawn('cat', [fifo], { ...user });
+  const got: Buffer[] = [];
+  reader.stdout.on('data', (c: Buffer) => got.push(c));
+  return { kill: () => reader.kill(), bytes: new Promise((resolve) => reader.on('close', () => resolve(Buffer.concat(got)))) };
+}
 
 describe('special files are written, not replaced', () => {
   it('a FIFO receives the bytes and stays a FIFO', async () => {
     const expected = await expectedHex();
     const fifo = join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
-    const reader = spawn('cat', [fifo]);
-    const got: Buffer[] = [];
-    reader.stdout.on('data', (c: Buffer) => got.push(c));
-    const done = new Promise((resolve) => reader.on('close', resolve));
+    const reader = readFifo(fifo);
     const { code, stderr } = await runCli([input(), '-o', fifo, '-f', 'hex', ...REGIONS, '-q']);
-    await done;
+    const got = await reader.bytes;
     expect(code, stderr).toBe(0);
-    expect(Buffer.concat(got)).toEqual(expected);
+    expect(got).toEqual(expected);
     expect(lstatSync(fifo).isFIFO()).toBe(true);
   });
 
@@ -180,15 +184,12 @@ describe.skipIf(!asRoot)(`another user's files in a shared folder (${NEEDS_ROOT}
     const fifo = join(sharedFolder(), 'out.hex');
     expect(spawnSync('mkfifo', [fifo], { ...other }).status).toBe(0);
     expect(lstatSync(fifo).uid).toBe(other.uid);
-    const reader = spawn('cat', [fifo], { ...other });
-    const got: Buffer[] = [];
-    reader.stdout.on('data', (c: Buffer) => got.push(c));
-    const closed = new Promise((resolve) => reader.on('close', resolve));
+    const reader = readFifo(fifo, other);
     const { code, stderr } = await runCli([input(), '-o', fifo, '-f', 'hex', ...REGIONS, '-q']);
     reader.kill();
-    await closed;
+    const got = await reader.bytes;
     expect([code, stderr]).toEqual([4, expect.stringMatching(/^flashcut: .*out\.hex: error: cannot write it: a FIFO of another user in a shared folder \(sticky and world-writable\), which flashcut does not write into or replace\n$/)]);
-    expect(Buffer.concat(got).length).toBe(0);
+    expect(got.length).toBe(0);
   });
 
   it("another user's regular file is refused, not replaced", async () => {
@@ -244,14 +245,11 @@ describe.skipIf(!asRoot)(`another user's files in a shared folder (${NEEDS_ROOT}
     const expected = await expectedHex();
     const fifo = join(sharedFolder(), 'mine');
     execFileSync('mkfifo', [fifo]);
-    const reader = spawn('cat', [fifo]);
-    const got: Buffer[] = [];
-    reader.stdout.on('data', (c: Buffer) => got.push(c));
-    const closed = new Promise((resolve) => reader.on('close', resolve));
+    const reader = readFifo(fifo);
     const { code, stderr } = await runCli([input(), '-o', fifo, '-f', 'hex', ...REGIONS, '-q']);
-    await closed;
+    const got = await reader.bytes;
     expect(code, stderr).toBe(0);
-    expect(Buffer.concat(got)).toEqual(expected);
+    expect(got).toEqual(expected);
   });
 });
 it.skipIf(asRoot)(`another user's files in a shared folder: skipped, not running as root (${NEEDS_ROOT})`, () => {});
