@@ -6,6 +6,10 @@ import type { Span } from './spans.js';
 /** Bytes to program at `address`, and where they came from (`segment 1`, an input file, ...). */
 export interface ImageChunk {
   readonly address: number;
+  /**
+   * The bytes. A chunk of an ELF input stays in the input until used (storedChunks): each access
+   * reads it again, so read it once and keep the array; its size is chunkSize(chunk).
+   */
   readonly bytes: Uint8Array;
   readonly origin: string;
   /** Text inputs: the line of each record in the chunk, so that a conflict can name the one line. */
