@@ -22,6 +22,7 @@ const UNIT = [
   'overlap',
   'select',
   'srec-writer',
+  'stored-chunks',
   'text',
   'vector-table',
   'windows',

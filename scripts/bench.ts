@@ -2,7 +2,8 @@
  * `npm run bench`: times the flashcut CLI against arm-none-eabi-objcopy and against a Node floor
  * (scripts/bench/node-floor.cjs: Node copying the same output bytes, read in pieces, written
  * and renamed as flashcut does) on 1, 16, 64 and 256 MiB firmware ELFs (HEX, BIN, S-record;
- * the 64 MiB HEX also as a new file), two 64 MiB layouts, a gcc-linked image when the
+ * the 64 MiB HEX also as a new file and back to back; a replaced output is flushed to disk before
+ * each round, untimed, as after a pause between builds), two 64 MiB layouts, a gcc-linked image when the
  * toolchain is installed, a 64 MiB HEX input to BIN, and the seed sample against a bare
  * `node -e 0`, with NODE_EXTRA_CA_CERTS as set and unset. Prints paste-ready Markdown tables,
  * writes JSON, checks issue 15's targets.
@@ -12,7 +13,7 @@
  *   npm run bench -- --quick --guard   1 MiB and start-up only; exit 1 on a gross regression or a mismatch (CI)
  *   npm run bench -- --json FILE       where the JSON goes (default bench-out/bench.json)
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -128,7 +129,7 @@ process.exitCode = mismatches.length > 0 || regressions.length > 0 ? 1 : 0;
 
 /** Times flashcut, objcopy and the Node floor on one output of one case, and checks that flashcut and objcopy wrote the same image. */
 function timeOutput(c: BenchCase, output: BenchOutput, payload: number): void {
-  const stem = join(outputs, `${c.input.replace(/^.*\//, '').replace(/\.\w+$/, '')}${output.newFile ? '.new' : ''}`);
+  const stem = join(outputs, `${c.input.replace(/^.*\//, '').replace(/\.\w+$/, '')}${output.target === 'replace' ? '' : `.${output.target}`}`);
   const ours = `${stem}.flashcut.${output.format}`;
   const theirs = `${stem}.objcopy.${output.format}`;
   const floorSource = `${stem}.floor-source.${output.format}`;
@@ -137,7 +138,7 @@ function timeOutput(c: BenchCase, output: BenchOutput, payload: number): void {
   measureOnce(ourCommand);
   copyFileSync(ours, floorSource);
   // A new file: the previous run's output is removed before each run, outside the timing.
-  const before = (path: string) => (output.newFile ? () => rmSync(path, { force: true }) : undefined);
+  const before = (path: string) => (output.target === 'new' ? () => rmSync(path, { force: true }) : output.target === 'replace' ? () => flushToDisk(path) : undefined);
   const commands: Command[] = [
     { argv: ourCommand, before: before(ours) },
     { argv: [process.execPath, floorScript, floorSource, floorTarget], before: before(floorTarget) },
@@ -162,7 +163,20 @@ function timeOutput(c: BenchCase, output: BenchOutput, payload: number): void {
 }
 
 function formatLabel(output: BenchOutput): string {
-  return output.newFile ? `${output.format} (new file)` : output.format;
+  return output.target === 'replace' ? output.format : `${output.format} (${output.target === 'new' ? 'new file' : 'back to back'})`;
+}
+
+/** Waits until the file's bytes are on disk (fsync), so that a round replaces an old output as after a pause, not one still being written out. */
+function flushToDisk(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    fsyncSync(fd);
+  } catch {
+    // No file yet: nothing to flush.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Runs a command once, untimed (to make the file the Node floor copies). */

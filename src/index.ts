@@ -6,7 +6,7 @@ export { convert, planConversion, windowsForInput, splitByWindow, writePlan } fr
 export type { ConversionPlan, ConvertOptions, FormatChoice } from './pipeline/convert.js';
 export { windowsFrom, type SourcedWindows, type WindowSource } from './pipeline/window-source.js';
 export { parseElf } from './read/elf/parse.js';
-export { memorySource, type ByteSource } from './read/byte-source.js';
+export { memorySource, type ByteSource } from './byte-source.js';
 export { CORTEX_M_EXTERNAL_RAM_REGION, CORTEX_M_SRAM_REGION, findIssues, findVectorTables, ramRegionsFor, strictFailures } from './findings/index.js';
 export type { Finding, FindingCode, FindingOptions, RamRegion, Severity, VectorTable, VectorTableSearch } from './findings/index.js';
 export { analyse, inspectInput, sectionPlacements } from './pipeline/inspect.js';

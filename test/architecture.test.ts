@@ -11,7 +11,7 @@ const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Layers from the bottom up; a path matches the first entry whose prefix it starts with. */
 const LAYERS: readonly (readonly string[])[] = [
-  ['errors.ts', 'numbers.ts', 'hex-digits.ts', 'printable.ts'],
+  ['errors.ts', 'numbers.ts', 'hex-digits.ts', 'printable.ts', 'byte-source.ts'],
   ['image/', 'checksums/'],
   ['read/'],
   ['windows/'],

@@ -3,7 +3,7 @@
  * conversion keeps, and the result is the same as from the bytes in memory.
  */
 import { describe, expect, it } from 'vitest';
-import { memorySource, type ByteSource } from '../src/read/byte-source.js';
+import { memorySource, type ByteSource } from '../src/byte-source.js';
 import { planConversion, writePlan } from '../src/pipeline/convert.js';
 import { readInput } from '../src/read/read-input.js';
 import { collectBytes } from '../src/write/format.js';

@@ -6,10 +6,17 @@ import { buildElf, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, type ElfSpec } from '../
 
 export type BenchFormat = 'hex' | 'bin' | 'srec';
 
-/** One output to time: its format, and whether the file is new (removed before each run) or replaces one. */
+/**
+ * One output to time: its format, and what is at the output path when a round starts:
+ * - `new`: nothing (the file is removed before each round, untimed);
+ * - `replace`: the previous round's output, flushed to disk before the round (fsync, untimed), as
+ *   an old output is when seconds pass between two builds;
+ * - `back-to-back`: the previous round's output as that round left it, its write-out possibly
+ *   still under way.
+ */
 export interface BenchOutput {
   readonly format: BenchFormat;
-  readonly newFile: boolean;
+  readonly target: 'new' | 'replace' | 'back-to-back';
 }
 
 /** One input of the benchmark: a file on disk (ELF, or Intel HEX), the windows to keep, the outputs to time. */
@@ -22,7 +29,7 @@ export interface BenchCase {
   readonly outputs: readonly BenchOutput[];
 }
 
-const replacing = (...formats: BenchFormat[]): BenchOutput[] => formats.map((format) => ({ format, newFile: false }));
+const replacing = (...formats: BenchFormat[]): BenchOutput[] => formats.map((format) => ({ format, target: 'replace' }));
 
 const MiB = 1024 * 1024;
 const FLASH = 0x08000000;
@@ -78,7 +85,7 @@ export function syntheticCases(dir: string, quick: boolean): BenchCase[] {
   const cases: BenchCase[] = sizes.map((mib) => {
     const elf = join(dir, `firmware-${mib}M.elf`);
     writeFileSync(elf, buildElf(firmwareSpec(mib * MiB)));
-    const outputs = mib === 64 ? [{ format: 'hex' as const, newFile: true }, ...replacing('hex', 'bin', 'srec')] : replacing('hex', 'bin', 'srec');
+    const outputs: BenchOutput[] = mib === 64 ? [{ format: 'hex', target: 'new' }, { format: 'hex', target: 'back-to-back' }, ...replacing('hex', 'bin', 'srec')] : replacing('hex', 'bin', 'srec');
     return { name: `${mib} MiB`, input: elf, inputFormat: 'elf', regions: [`FLASH=${hex(FLASH)}:${mib}M`], outputs };
   });
   if (!quick) {

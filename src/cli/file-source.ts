@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { IoError } from '../errors.js';
 import { count } from '../numbers.js';
-import { memorySource, type ByteSource } from '../read/byte-source.js';
+import { memorySource, type ByteSource } from '../byte-source.js';
 import { cannotRead, readFileBytes } from './files-read.js';
 
 /** An input's bytes for the readers, and what to call when the run is done with them. */

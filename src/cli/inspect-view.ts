@@ -1,6 +1,7 @@
 import { machineName, sectionFlagsText, sectionTypeName, segmentFlagsText, segmentTypeName } from '../read/elf/constants.js';
 import type { ElfFile } from '../read/elf/types.js';
 import { sectionLabel } from '../read/elf/model.js';
+import { chunkSize } from '../image/memory-image.js';
 import type { Finding } from '../findings/index.js';
 import { INPUT_FORMAT_TITLES, type FirmwareInput } from '../read/input.js';
 import { inputRanges, sectionPlacements, type Analysis, type SectionPlacement } from '../pipeline/inspect.js';
@@ -186,7 +187,7 @@ export function describeInput(input: FirmwareInput): string {
     const h = input.elf.header;
     return `${machineName(h.e_machine)} ELF32, ${input.elf.littleEndian ? 'little' : 'big'}-endian, entry ${hex32(h.e_entry)}`;
   }
-  const bytes = input.pieces.reduce((sum, p) => sum + p.bytes.length, 0);
+  const bytes = input.pieces.reduce((sum, p) => sum + chunkSize(p), 0);
   const start = input.startAddress === undefined ? 'no start address' : `start ${hex32(input.startAddress)}`;
   return `${INPUT_FORMAT_TITLES[input.format]}, ${count(bytes)} bytes in ${count(input.pieces.length)} piece${input.pieces.length === 1 ? '' : 's'}, ${start}`;
 }

@@ -13,7 +13,7 @@ import { memoryMapSvg } from '../report/memory-map-svg.js';
 import { reportHtml } from '../report/html-report.js';
 import { parseInputSpec, readInput } from '../read/read-input.js';
 import type { FirmwareInput } from '../read/input.js';
-import { memorySource, type ByteSource } from '../read/byte-source.js';
+import { memorySource, type ByteSource } from '../byte-source.js';
 import { parseChecksumSpec } from '../config/option-syntax.js';
 import { parseAddress, parseNumber } from '../numbers.js';
 import { stageOutputs } from './atomic-write.js';

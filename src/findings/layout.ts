@@ -246,7 +246,7 @@ export function unalignedLoadAddress(ctx: Pick<CheckContext, 'selection' | 'writ
   return ctx.selection.image.runs().flatMap((run) => {
     const bad = run.start % unit !== 0 ? run.start : run.end % unit !== 0 ? run.end : undefined;
     if (bad === undefined) return [];
-    const origins = run.chunks.map((c) => c.origin).join(', ');
+    const origins = [...new Set(run.chunks.map((c) => c.origin))].join(', ');
     const which = bad === run.start ? 'starts' : 'ends';
     return [
       {

@@ -1,10 +1,15 @@
 import { LayoutError } from '../errors.js';
 import { hex32, hex8 } from '../numbers.js';
+import type { ByteSource } from '../byte-source.js';
 import type { Span } from './spans.js';
 
 /** Bytes to program at `address`, and where they came from (`segment 1`, an input file, ...). */
 export interface ImageChunk {
   readonly address: number;
+  /**
+   * The bytes. A chunk of an ELF input stays in the input until used (storedChunks): each access
+   * reads it again, so read it once and keep the array; its size is chunkSize(chunk).
+   */
   readonly bytes: Uint8Array;
   readonly origin: string;
   /** Text inputs: the line of each record in the chunk, so that a conflict can name the one line. */
@@ -23,6 +28,68 @@ export interface RecordLines {
   readonly addresses: readonly number[];
   readonly numbers: readonly number[];
   readonly lengths: readonly number[];
+}
+
+/** Bytes a chunk read from its input holds at most (storedChunks): what one access of its `bytes` reads. */
+export const STORED_PIECE = 1 << 20;
+
+/**
+ * A chunk whose bytes stay in the input until a writer or a check uses them: each access of
+ * `bytes` reads them from the source (a zero-copy view for an input in memory), so that an image
+ * streamed out to a file never sits in memory whole. Its size is known without a read. A spread
+ * copy (`{ ...chunk }`) reads the bytes and is a plain chunk: right, only no longer lazy.
+ */
+class StoredChunk implements ImageChunk {
+  declare readonly bytes: Uint8Array;
+  readonly #source: ByteSource;
+  readonly #offset: number;
+  readonly #size: number;
+
+  constructor(
+    readonly address: number,
+    size: number,
+    readonly origin: string,
+    source: ByteSource,
+    offset: number,
+  ) {
+    this.#source = source;
+    this.#offset = offset;
+    this.#size = size;
+    Object.defineProperty(this, 'bytes', { enumerable: true, get: () => this.read() });
+  }
+
+  /** Reads the bytes (into `into` when given: see readChunk). */
+  read(into?: Uint8Array): Uint8Array {
+    return this.#source.read(this.#offset, this.#size, into);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** The part at [start, end), still unread, with `origin`. */
+  part(start: number, end: number, origin = this.origin): StoredChunk {
+    return new StoredChunk(start, end - start, origin, this.#source, this.#offset + (start - this.address));
+  }
+}
+
+/**
+ * The `size` bytes at `offset` of `source`, to load at `address`, as chunks read only when used,
+ * cut at multiples of STORED_PIECE in the address space (so 16-byte records never straddle a cut).
+ */
+export function storedChunks(source: ByteSource, offset: number, address: number, size: number, origin: string): ImageChunk[] {
+  const chunks: ImageChunk[] = [];
+  for (let at = address, end = address + size; at < end; ) {
+    const next = Math.min(end, (Math.floor(at / STORED_PIECE) + 1) * STORED_PIECE);
+    chunks.push(new StoredChunk(at, next - at, origin, source, offset + (at - address)));
+    at = next;
+  }
+  return chunks;
+}
+
+/** Bytes in the chunk, without reading a stored chunk's bytes. */
+export function chunkSize(chunk: ImageChunk): number {
+  return chunk instanceof StoredChunk ? chunk.size : chunk.bytes.length;
 }
 
 /** Where the byte at `address` of `chunk` came from: `app.hex line 4`, or the chunk's origin. */
@@ -55,13 +122,13 @@ export class MemoryImage {
    * the two bytes. Cost: a sort, plus one comparison per byte that more than one piece covers.
    */
   static from(pieces: readonly ImageChunk[]): MemoryImage {
-    const sorted = pieces.filter((p) => p.bytes.length > 0).sort((a, b) => a.address - b.address);
+    const sorted = pieces.filter((p) => chunkSize(p) > 0).sort((a, b) => a.address - b.address);
     const chunks: ImageChunk[] = [];
     let conflict: { at: number; first: ImageChunk; second: ImageChunk } | undefined;
     for (const piece of sorted) {
-      const pieceEnd = piece.address + piece.bytes.length;
+      const pieceEnd = endOf(piece);
       const last = chunks[chunks.length - 1];
-      const coveredEnd = last ? last.address + last.bytes.length : 0;
+      const coveredEnd = last ? endOf(last) : 0;
       // Every piece so far starts at or below this one, so what they cover from here on is the one
       // run [piece.address, coveredEnd): compare the piece with each chunk of that run it meets.
       const compareEnd = Math.min(pieceEnd, coveredEnd, conflict?.at ?? Infinity);
@@ -77,7 +144,7 @@ export class MemoryImage {
       }
       if (pieceEnd > coveredEnd) {
         const start = Math.max(coveredEnd, piece.address);
-        chunks.push(start === piece.address ? piece : { ...piece, address: start, bytes: piece.bytes.subarray(start - piece.address) });
+        chunks.push(start === piece.address ? piece : part(piece, start, pieceEnd));
       }
     }
     if (conflict) {
@@ -93,7 +160,7 @@ export class MemoryImage {
 
   /** Total bytes to program. */
   get size(): number {
-    return this.chunks.reduce((sum, c) => sum + c.bytes.length, 0);
+    return this.chunks.reduce((sum, c) => sum + chunkSize(c), 0);
   }
 
   get isEmpty(): boolean {
@@ -108,7 +175,7 @@ export class MemoryImage {
   /** One past the highest address with a byte; undefined for an empty image. */
   get end(): number | undefined {
     const last = this.chunks[this.chunks.length - 1];
-    return last ? last.address + last.bytes.length : undefined;
+    return last ? endOf(last) : undefined;
   }
 
   /** The contiguous runs of bytes, [start, end), in address order; touching chunks form one run. */
@@ -121,7 +188,7 @@ export class MemoryImage {
     const runs: { start: number; end: number; chunks: ImageChunk[] }[] = [];
     for (const chunk of this.chunks) {
       const last = runs[runs.length - 1];
-      const end = chunk.address + chunk.bytes.length;
+      const end = endOf(chunk);
       if (last && last.end === chunk.address) {
         last.end = end;
         last.chunks.push(chunk);
@@ -167,8 +234,9 @@ export class MemoryImage {
     let filled = 0;
     for (const c of this.slice(start, end).chunks) {
       if (c.address !== start + filled) break;
-      out.set(c.bytes, filled);
-      filled += c.bytes.length;
+      const bytes = c.bytes;
+      out.set(bytes, filled);
+      filled += bytes.length;
     }
     if (filled !== out.length) throw new LayoutError(`the image has no byte at ${hex32(start + filled)}`);
     return out;
@@ -203,22 +271,43 @@ export class MemoryImage {
 }
 
 function endOf(chunk: ImageChunk): number {
-  return chunk.address + chunk.bytes.length;
+  return chunk.address + chunkSize(chunk);
 }
 
-/** The part of `chunk` at [start, end), sharing its bytes. */
-function part(chunk: ImageChunk, start: number, end: number): ImageChunk {
+/** The part of `chunk` at [start, end), sharing its bytes (a stored chunk's part stays unread). */
+export function part(chunk: ImageChunk, start: number, end: number): ImageChunk {
+  if (chunk instanceof StoredChunk) return chunk.part(start, end);
   return { ...chunk, address: start, bytes: chunk.bytes.subarray(start - chunk.address, end - chunk.address) };
 }
 
+/**
+ * The chunk's bytes. A stored chunk reads them: into `into` (STORED_PIECE bytes or more) when
+ * given, and the array is then valid until the caller reads into `into` again. A chunk in memory
+ * returns its own bytes.
+ */
+export function readChunk(chunk: ImageChunk, into?: Uint8Array): Uint8Array {
+  return chunk instanceof StoredChunk ? chunk.read(into) : chunk.bytes;
+}
+
+/** `chunk` with another origin (a stored chunk stays unread). */
+export function renamed(chunk: ImageChunk, origin: string): ImageChunk {
+  return chunk instanceof StoredChunk ? chunk.part(chunk.address, chunk.address + chunk.size, origin) : { ...chunk, origin };
+}
+
+/** The bytes of `chunk` at [start, end): a view for a chunk in memory, one read of just them for a stored one. */
+export function readPart(chunk: ImageChunk, start: number, end: number): Uint8Array {
+  if (chunk instanceof StoredChunk) return chunk.part(start, end).bytes;
+  return chunk.bytes.subarray(start - chunk.address, end - chunk.address);
+}
+
 function byteAt(chunk: ImageChunk, address: number): number {
-  return chunk.bytes[address - chunk.address] as number;
+  return readPart(chunk, address, address + 1)[0] as number;
 }
 
 /** The lowest address in [start, end) where the two chunks' bytes differ, if any. */
 function firstDifference(a: ImageChunk, b: ImageChunk, start: number, end: number): number | undefined {
-  const x = a.bytes.subarray(start - a.address, end - a.address);
-  const y = b.bytes.subarray(start - b.address, end - b.address);
+  const x = readPart(a, start, end);
+  const y = readPart(b, start, end);
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return start + i;
   return undefined;
 }

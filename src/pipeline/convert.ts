@@ -5,7 +5,7 @@ import { collectBytes, fillByte, type OutputFormat, type WriteOptions } from '..
 import { formatByName } from '../write/registry.js';
 import type { ChecksumRequest, ChecksumSpec } from '../transform/insert-checksum.js';
 import { whereTheBytesAre } from '../findings/nothing-kept.js';
-import { MemoryImage } from '../image/memory-image.js';
+import { MemoryImage, renamed } from '../image/memory-image.js';
 import { mergeImages, type OverlapPolicy } from '../select/merge.js';
 import { selectFlashBytes, selectPieces, type Selection } from '../select/select.js';
 import { applyTransforms, type TransformOptions, type TransformRecord } from '../transform/transforms.js';
@@ -236,7 +236,7 @@ export function selectInput(firmware: FirmwareInput, windows: readonly FlashWind
 }
 
 function named(image: MemoryImage, name: string): MemoryImage {
-  return MemoryImage.from(image.chunks.map((c) => ({ ...c, origin: `${name} ${c.origin}` })));
+  return MemoryImage.from(image.chunks.map((c) => renamed(c, `${name} ${c.origin}`)));
 }
 
 /** A checksum place given as a symbol becomes the symbol's load address in the first ELF input defining it. */

@@ -3,6 +3,7 @@ import { isCortexM } from '../read/elf/arm-attributes.js';
 import { findImageIssues, findIssues, findVectorTables, ramRegionsFor, regionAt, type Finding, type FindingOptions, type RamRegion, type VectorTable } from '../findings/index.js';
 import type { DropReason, Selection } from '../select/select.js';
 import { intersectSpans, mergeSpans, type Span } from '../image/spans.js';
+import { chunkSize } from '../image/memory-image.js';
 import { sectionLoadRange, segmentLoadRange } from '../read/elf/model.js';
 import type { FlashWindow } from '../windows/window.js';
 import { readInput } from '../read/read-input.js';
@@ -106,5 +107,5 @@ export function sectionPlacements(analysis: Analysis): SectionPlacement[] {
  * touch, as srec_info lists them; empty for an ELF.
  */
 export function inputRanges(input: FirmwareInput): Span[] {
-  return input.format === 'elf' ? [] : mergeSpans(input.pieces.map((p) => ({ start: p.address, end: p.address + p.bytes.length })));
+  return input.format === 'elf' ? [] : mergeSpans(input.pieces.map((p) => ({ start: p.address, end: p.address + chunkSize(p) })));
 }

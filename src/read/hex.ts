@@ -1,7 +1,7 @@
 import { FormatError } from '../errors.js';
 import { hex, hex8 } from '../numbers.js';
 import { checksumError, decodeHexPairs, describeCharacter, recordError, recordLines } from './record-lines.js';
-import { asSource, type ByteSource } from './byte-source.js';
+import { asSource, type ByteSource } from '../byte-source.js';
 import type { ImageInput } from './input.js';
 import { PieceCollector } from './piece-collector.js';
 

@@ -1,4 +1,4 @@
-import { asSource, type ByteSource } from './byte-source.js';
+import { asSource, type ByteSource } from '../byte-source.js';
 import { parseElf } from './elf/parse.js';
 import { FormatError, inFile, UsageError } from '../errors.js';
 import { ADDRESS_SPACE_END, count, hex32, parseAddress, refuseLeadingZero } from '../numbers.js';

@@ -1,7 +1,7 @@
 import { FormatError } from '../errors.js';
 import { DIGIT_VALUE, NOT_A_DIGIT } from '../hex-digits.js';
 import { hex8 } from '../numbers.js';
-import type { ByteSource } from './byte-source.js';
+import type { ByteSource } from '../byte-source.js';
 
 /**
  * One line of a text record file: `bytes` [start, end) without its line end, where `bytes` is

@@ -1,7 +1,7 @@
 import type { ElfFile, LoadSegment } from '../read/elf/types.js';
-import { contentsSpans, loadAddressAt, loadedBytes, sectionLabel, sectionLoadRange, segmentFileRange, segmentLoadRange, structureSpans } from '../read/elf/model.js';
+import { contentsSpans, fileOffsetAt, loadAddressAt, sectionLabel, sectionLoadRange, segmentFileRange, segmentLoadRange, structureSpans } from '../read/elf/model.js';
 import { fewNames } from '../numbers.js';
-import { MemoryImage, type ImageChunk } from '../image/memory-image.js';
+import { chunkSize, MemoryImage, part, storedChunks, type ImageChunk } from '../image/memory-image.js';
 import { clipSorted, firstEndingAfter, intersectSpans, mergeSpans, subtractSpans, type Span } from '../image/spans.js';
 import type { FlashWindow } from '../windows/window.js';
 
@@ -83,11 +83,9 @@ export function selectFlashBytes(elf: ElfFile, windows: readonly FlashWindow[]):
   for (const range of kept) {
     const segment = range.segment === undefined ? undefined : segments.get(range.segment);
     if (!segment) continue;
-    pieces.push({
-      address: range.start,
-      bytes: loadedBytes(elf, segment, range.start, range.end),
-      origin: `segment ${range.segment}` + (range.sections.length ? ` (${fewNames(range.sections)})` : ''),
-    });
+    // Read when a writer or check uses them, not here: an image streamed out never sits in memory whole.
+    const origin = `segment ${range.segment}` + (range.sections.length ? ` (${fewNames(range.sections)})` : '');
+    pieces.push(...storedChunks(elf.source, fileOffsetAt(segment, range.start), range.start, range.end - range.start, origin));
   }
   dropped.sort((a, b) => (a.segment ?? 0) - (b.segment ?? 0) || a.start - b.start);
   return { windows, image: MemoryImage.from(pieces), kept, dropped };
@@ -107,7 +105,7 @@ export function selectPieces(pieces: readonly ImageChunk[], windows: readonly Fl
     dropped.push({ origin: piece.origin, start, end, sections: [], reason: 'outside-windows' });
   };
   for (const piece of pieces) {
-    const end = piece.address + piece.bytes.length;
+    const end = piece.address + chunkSize(piece);
     if (insideOne(spans, piece.address, end)) {
       // The common case of an image input: the whole piece is kept as it is.
       kept.push({ origin: piece.origin, start: piece.address, end, sections: [] });
@@ -119,7 +117,7 @@ export function selectPieces(pieces: readonly ImageChunk[], windows: readonly Fl
     for (const range of clipSorted(spans, { start: piece.address, end })) {
       if (range.start > cursor) drop(piece, cursor, range.start);
       kept.push({ origin: piece.origin, start: range.start, end: range.end, sections: [] });
-      keptPieces.push({ ...piece, address: range.start, bytes: piece.bytes.subarray(range.start - piece.address, range.end - piece.address) });
+      keptPieces.push(part(piece, range.start, range.end));
       cursor = range.end;
     }
     if (cursor < end) drop(piece, cursor, end);

@@ -1,7 +1,7 @@
 import { badOption, LayoutError, LimitError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { count, hex32, rangeText } from '../numbers.js';
-import { fillByte, type OutputFormat } from './format.js';
+import { ChunkReads, fillByte, type OutputFormat } from './format.js';
 
 /** The default `maxGap`: 16 MiB of fill between two kept ranges. */
 export const DEFAULT_MAX_GAP = 16 * 1024 * 1024;
@@ -65,17 +65,19 @@ function planBinary(image: MemoryImage, base: number | undefined, padTo: number 
   return { start, end, gaps };
 }
 
-function* emitBinary(image: MemoryImage, start: number, end: number, fill: number): Generator<Uint8Array> {
+function* emitBinary(image: MemoryImage, start: number, end: number, fill: number): Generator<Uint8Array, void, unknown> {
+  const reads = new ChunkReads();
   let filler: Uint8Array | undefined;
-  function* fillTo(from: number, to: number): Generator<Uint8Array> {
+  function* fillTo(from: number, to: number): Generator<Uint8Array, void, unknown> {
     filler ??= new Uint8Array(Math.min(FILL_CHUNK, end - start)).fill(fill);
-    for (let at = from; at < to; at += filler.length) yield filler.subarray(0, Math.min(filler.length, to - at));
+    for (let at = from; at < to; at += filler.length) reads.giveBack(yield filler.subarray(0, Math.min(filler.length, to - at)));
   }
   let cursor = start;
   for (const chunk of image.chunks) {
     yield* fillTo(cursor, chunk.address);
-    yield chunk.bytes;
-    cursor = chunk.address + chunk.bytes.length;
+    const bytes = reads.read(chunk);
+    reads.giveBack(yield bytes);
+    cursor = chunk.address + bytes.length;
   }
   yield* fillTo(cursor, end);
 }

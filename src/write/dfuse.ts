@@ -2,7 +2,7 @@ import { crc32 } from '../checksums/crc32.js';
 import { badOption, LayoutError, LimitError, UsageError } from '../errors.js';
 import type { MemoryImage } from '../image/memory-image.js';
 import { count } from '../numbers.js';
-import type { OutputFormat, WriteOptions } from './format.js';
+import { ChunkReads, type OutputFormat, type WriteOptions } from './format.js';
 
 /**
  * DfuSe writer: the file format of ST's UM0391 ("DfuSe File Format Specification") as
@@ -83,11 +83,12 @@ function suffixFields(options: WriteOptions): Uint8Array {
   return suffix;
 }
 
-function* emitDfuse(image: MemoryImage, header: Uint8Array, suffix: Uint8Array): Generator<Uint8Array> {
+function* emitDfuse(image: MemoryImage, header: Uint8Array, suffix: Uint8Array): Generator<Uint8Array, void, unknown> {
   let crc = 0;
-  function* out(bytes: Uint8Array): Generator<Uint8Array> {
+  const reads = new ChunkReads();
+  function* out(bytes: Uint8Array): Generator<Uint8Array, void, unknown> {
     crc = crc32(bytes, crc);
-    yield bytes;
+    reads.giveBack(yield bytes);
   }
   yield* out(header);
   for (const run of image.runs()) {
@@ -96,7 +97,7 @@ function* emitDfuse(image: MemoryImage, header: Uint8Array, suffix: Uint8Array):
     view.setUint32(0, run.start, true); // dwElementAddress
     view.setUint32(4, run.end - run.start, true); // dwElementSize
     yield* out(element);
-    for (const chunk of run.chunks) yield* out(chunk.bytes);
+    for (const chunk of run.chunks) yield* out(reads.read(chunk));
   }
   yield* out(suffix);
   const dwCrc = new Uint8Array(4);

@@ -1,5 +1,5 @@
 import { badOption } from '../errors.js';
-import type { MemoryImage } from '../image/memory-image.js';
+import { readChunk, STORED_PIECE, type ImageChunk, type MemoryImage } from '../image/memory-image.js';
 
 /** Options every writer receives; each reads the ones that concern it. */
 export interface WriteOptions {
@@ -82,6 +82,27 @@ export class ChunkPool {
     if (!buffer) return;
     this.lent.delete(chunk.buffer);
     this.free.push(buffer);
+  }
+}
+
+/**
+ * The bytes of image chunks for a writer that yields them as they are: a chunk that stays in the
+ * input is read into a buffer of a pool, which the consumer gives back once written (`giveBack`
+ * what `next()` passes in), so that streaming a large image out costs a buffer or two.
+ */
+export class ChunkReads {
+  private readonly pool = new ChunkPool(STORED_PIECE);
+
+  /** The chunk's bytes, valid until given back. */
+  read(chunk: ImageChunk): Uint8Array {
+    const buffer = this.pool.take();
+    const bytes = readChunk(chunk, buffer);
+    if (bytes.buffer !== buffer.buffer) this.pool.giveBack(buffer);
+    return bytes;
+  }
+
+  giveBack(chunk: unknown): void {
+    this.pool.giveBack(chunk);
   }
 }
 

@@ -1,5 +1,5 @@
 import { ChunkPool, type LineEnding } from './format.js';
-import type { ImageChunk, MemoryImage } from '../image/memory-image.js';
+import { chunkSize, readChunk, readPart, STORED_PIECE, type ImageChunk, type MemoryImage } from '../image/memory-image.js';
 import { HIGH_DIGIT, LOW_DIGIT } from '../hex-digits.js';
 
 const CHUNK_SIZE = 1 << 20;
@@ -268,6 +268,9 @@ export class DataRecords {
   private chunkStart = 0;
   private chunkEnd = 0;
   private chunkView: DataView<ArrayBufferLike> = EMPTY_VIEW;
+  private chunkBytes: Uint8Array = new Uint8Array(0);
+  /** Where a chunk that stays in the input is read, one at a time (readChunk). */
+  private reading: Uint8Array | undefined;
 
   constructor(
     image: MemoryImage,
@@ -306,7 +309,9 @@ export class DataRecords {
     // the address arithmetic above was not, which keeps the encoder's data loop fast.
     const length = Math.min(this.recordLength, room) | 0;
     while (this.pos >= this.chunkEnd) {
-      const bytes = (this.chunks[++this.chunk] as ImageChunk).bytes;
+      // The batch of the chunk before is done with: its bytes may be read over.
+      const bytes = readChunk(this.chunks[++this.chunk] as ImageChunk, (this.reading ??= new Uint8Array(STORED_PIECE)));
+      this.chunkBytes = bytes;
       this.chunkStart = this.chunkEnd;
       this.chunkEnd += bytes.length;
       this.chunkView = viewOf(bytes);
@@ -327,14 +332,19 @@ export class DataRecords {
     return true;
   }
 
-  /** Copies a record that spans chunks into the scratch buffer, from the current chunk on. */
+  /**
+   * Copies a record that spans chunks into the scratch buffer: the rest of the current chunk,
+   * then the first bytes of the next ones (only those read, so the next chunk is read once whole).
+   */
   private gather(length: number): void {
-    let filled = 0;
-    for (let i = this.chunk, start = this.pos - this.chunkStart; filled < length; i++, start = 0) {
-      const bytes = (this.chunks[i] as ImageChunk).bytes;
-      const part = bytes.subarray(start, Math.min(bytes.length, start + length - filled));
-      this.scratch.set(part, filled);
-      filled += part.length;
+    const head = this.chunkBytes.subarray(this.pos - this.chunkStart);
+    this.scratch.set(head, 0);
+    for (let i = this.chunk + 1, filled = head.length; filled < length; i++) {
+      const chunk = this.chunks[i] as ImageChunk;
+      const take = Math.min(chunkSize(chunk), length - filled);
+      this.scratch.set(readPart(chunk, chunk.address, chunk.address + take), filled);
+      filled += take;
     }
   }
+
 }

@@ -1,5 +1,5 @@
 import { badOption, LayoutError, LimitError } from '../errors.js';
-import type { MemoryImage } from '../image/memory-image.js';
+import { readChunk, STORED_PIECE, type MemoryImage } from '../image/memory-image.js';
 import { count } from '../numbers.js';
 import { fillByte, type OutputFormat } from './format.js';
 
@@ -59,6 +59,7 @@ function* emitUf2(image: MemoryImage, blocks: number, fill: number, family: numb
   let blockNo = 0;
   let page = -1;
   let payload: Uint8Array | undefined;
+  let reading: Uint8Array | undefined;
 
   const startBlock = (pageAddress: number): Uint8Array => {
     const block = out.subarray(inChunk * UF2_BLOCK_SIZE, (inChunk + 1) * UF2_BLOCK_SIZE);
@@ -78,7 +79,9 @@ function* emitUf2(image: MemoryImage, blocks: number, fill: number, family: numb
   };
 
   for (const chunk of image.chunks) {
-    for (let address = chunk.address; address < chunk.address + chunk.bytes.length; ) {
+    // Copied into blocks before the next chunk is read.
+    const bytes = readChunk(chunk, (reading ??= new Uint8Array(STORED_PIECE)));
+    for (let address = chunk.address; address < chunk.address + bytes.length; ) {
       const here = Math.floor(address / UF2_PAYLOAD_SIZE);
       if (here !== page || !payload) {
         if (inChunk === BLOCKS_PER_CHUNK) {
@@ -90,9 +93,9 @@ function* emitUf2(image: MemoryImage, blocks: number, fill: number, family: numb
         page = here;
       }
       const offset = address - here * UF2_PAYLOAD_SIZE;
-      const length = Math.min(UF2_PAYLOAD_SIZE - offset, chunk.address + chunk.bytes.length - address);
+      const length = Math.min(UF2_PAYLOAD_SIZE - offset, chunk.address + bytes.length - address);
       const from = address - chunk.address;
-      payload.set(chunk.bytes.subarray(from, from + length), offset);
+      payload.set(bytes.subarray(from, from + length), offset);
       address += length;
     }
   }

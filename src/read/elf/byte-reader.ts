@@ -1,6 +1,6 @@
 import { FormatError } from '../../errors.js';
 import { count, hex } from '../../numbers.js';
-import type { ByteSource } from '../byte-source.js';
+import type { ByteSource } from '../../byte-source.js';
 
 /**
  * How much a field read brings in at once: a table of small fields costs one read of the source

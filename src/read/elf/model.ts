@@ -132,11 +132,3 @@ export function contentsSpans(elf: ElfFile): Span[] {
   if (elf.sections.length > 0) return mergeSpans(elf.sections.flatMap((s) => sectionFileRange(s) ?? []));
   return subtractSpans([{ start: 0, end: elf.source.size }], structureSpans(elf));
 }
-
-/**
- * The bytes that load at [start, end) from the segment, read from the file (zero-copy for an
- * ELF in memory). The caller keeps the range within segmentLoadRange.
- */
-export function loadedBytes(elf: ElfFile, segment: LoadSegment, start: number, end: number): Uint8Array {
-  return elf.source.read(fileOffsetAt(segment, start), end - start);
-}

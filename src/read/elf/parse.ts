@@ -1,6 +1,6 @@
 import { FormatError, UnsupportedError } from '../../errors.js';
 import { ADDRESS_SPACE_END, count, hex, hex32 } from '../../numbers.js';
-import { asSource, type ByteSource } from '../byte-source.js';
+import { asSource, type ByteSource } from '../../byte-source.js';
 import { ByteReader } from './byte-reader.js';
 import {
   EI_CLASS,

@@ -3,7 +3,7 @@
  * reader can be checked line by line against the spec, and the small domain model the rest
  * of flashcut works with.
  */
-import type { ByteSource } from '../byte-source.js';
+import type { ByteSource } from '../../byte-source.js';
 
 /** The ELF32 file header fields flashcut uses (Elf32_Ehdr). */
 export interface Elf32Header {
