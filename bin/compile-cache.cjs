@@ -119,7 +119,8 @@ function load(file) {
   try {
     const stat = fs.fstatSync(fd, { bigint: true });
     signature = [stat.dev, stat.ino, stat.size, stat.mtimeNs, stat.ctimeNs, process.version, process.arch].join(':');
-    source = fs.readFileSync(fd, 'utf8');
+    // The bundle is ASCII (esbuild --charset=ascii): latin1 gives the same text without UTF-8 decoding.
+    source = fs.readFileSync(fd, 'latin1');
   } finally {
     fs.closeSync(fd);
   }

@@ -72,6 +72,10 @@ describe('npm pack', () => {
     expect(readFileSync(join(ROOT, 'bin/flashcut.js'), 'utf8')).toContain("'../dist/flashcut.cjs'");
   });
 
+  it('builds the bundle in ASCII, which bin/compile-cache.cjs reads as latin1 (no UTF-8 decoding)', () => {
+    expect([...readFileSync(BUNDLE)].findIndex((byte) => byte > 0x7f)).toBe(-1);
+  });
+
   it('points main, types, exports and bin at files it ships', () => {
     const files = packedFiles();
     const exported = manifest.exports as Record<string, Record<string, string> | string>;
